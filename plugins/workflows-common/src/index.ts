@@ -1,0 +1,7 @@
+/**
+ * Types, permissions and API schemas shared by the workflows frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './permissions';
+export * from './api';

@@ -1,0 +1,6 @@
+/**
+ * Extension points of the workflows backend plugin.
+ *
+ * @packageDocumentation
+ */
+export * from './runners';

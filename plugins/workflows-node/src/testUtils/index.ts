@@ -1,0 +1,6 @@
+/**
+ * Test helpers shared by the workflows backend packages.
+ *
+ * @packageDocumentation
+ */
+export { createTestDatabases, POSTGRES_TEST_ID } from './testDatabases';

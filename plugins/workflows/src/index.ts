@@ -1,0 +1,9 @@
+/**
+ * Frontend of the QStash workflow operations portal.
+ *
+ * @packageDocumentation
+ */
+export { workflowsPlugin, WorkflowsPage } from './plugin';
+export { workflowsApiRef } from './api/WorkflowsApi';
+export type { WorkflowsApi } from './api/WorkflowsApi';
+export { WorkflowsClient } from './api/WorkflowsClient';

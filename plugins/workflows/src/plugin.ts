@@ -1,0 +1,35 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { workflowsApiRef } from './api/WorkflowsApi';
+import { WorkflowsClient } from './api/WorkflowsClient';
+import { rootRouteRef } from './routes';
+
+/** The workflows plugin for apps on the legacy frontend system. */
+export const workflowsPlugin = createPlugin({
+  id: 'workflows',
+  apis: [
+    createApiFactory({
+      api: workflowsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new WorkflowsClient(deps),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/** The Workflows page: every workflow the portal knows. */
+export const WorkflowsPage = workflowsPlugin.provide(
+  createRoutableExtension({
+    name: 'WorkflowsPage',
+    component: () =>
+      import('./components/WorkflowsPage').then(m => m.WorkflowsPage),
+    mountPoint: rootRouteRef,
+  }),
+);
