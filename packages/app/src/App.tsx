@@ -3,7 +3,8 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import workflowsPlugin from '@internal/plugin-workflows/alpha';
 import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, userSettingsPlugin, workflowsPlugin, navModule],
+  features: [catalogPlugin, userSettingsPlugin, workflowsPlugin, navModule, signInModule],
 });

@@ -66,6 +66,9 @@ describe('workflows backend plugin', () => {
       features: [
         workflowsPlugin,
         mockServices.rootConfig.factory({ data: { workflows: { tracked } } }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
       ],
     });
     const response = await request(server).get('/api/workflows/workflows');

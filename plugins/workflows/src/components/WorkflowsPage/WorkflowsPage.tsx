@@ -42,7 +42,11 @@ export function WorkflowsPage() {
       />
       <Content>
         <ContentHeader
-          title={value ? `${value.totalCount} workflows` : 'Workflows'}
+          title={
+            value
+              ? `${value.totalCount} workflow${value.totalCount === 1 ? '' : 's'}`
+              : 'Workflows'
+          }
         >
           <SupportButton>
             Every workflow the portal knows: runners hosted by this backend and
