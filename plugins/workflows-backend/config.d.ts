@@ -7,6 +7,29 @@ export interface Config {
      */
     operators?: string[];
     /**
+     * Public base URL of this plugin as QStash reaches it (runners are served
+     * under <runnerBaseUrl>/runners/<id>). Default: the backend's external URL.
+     */
+    runnerBaseUrl?: string;
+    /** The QStash this backend publishes to and receives from. */
+    qstash?: {
+      /** Default https://qstash.upstash.io; must match the token's region. */
+      url?: string;
+      /** @visibility secret */
+      token?: string;
+      /** @visibility secret */
+      currentSigningKey?: string;
+      /** @visibility secret */
+      nextSigningKey?: string;
+    };
+    alerts?: {
+      /**
+       * Discord webhook that receives a "Workflow failed" embed per failed run.
+       * @visibility secret
+       */
+      discordWebhookUrl?: string;
+    };
+    /**
      * Workflows hosted elsewhere that the portal tracks by the URL QStash
      * delivers to (QStash has no registry of workflows: the URL is the identity).
      */

@@ -11,10 +11,13 @@ import {
 } from '@internal/plugin-workflows-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { RunJournal } from './database/RunJournal';
 import { WorkflowStore } from './database/WorkflowStore';
 
 export interface RouterOptions {
   store: WorkflowStore;
+  journal: RunJournal;
   databaseClient: string;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -24,7 +27,8 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, databaseClient, httpAuth, permissions, logger } = options;
+  const { store, journal, databaseClient, httpAuth, permissions, logger } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -76,6 +80,41 @@ export async function createRouter(
     );
     const body: ListWorkflowsResponse = { items, totalCount: items.length };
     res.json(body);
+  });
+
+  /** Resolves the workflow and checks that the caller may read it. */
+  async function readableWorkflow(req: express.Request, id: string) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const workflow = await store.get(id);
+    if (!workflow) throw new NotFoundError(`No workflow "${id}"`);
+    const [decision] = await permissions.authorize(
+      [{ permission: workflowReadPermission, resourceRef: id }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Missing permission ${workflowReadPermission.name} for workflow "${id}"`,
+      );
+    }
+    return workflow;
+  }
+
+  router.get('/workflows/:id/runs', async (req, res) => {
+    const workflow = await readableWorkflow(req, req.params.id);
+    res.json({ items: await journal.listRuns(workflow.id) });
+  });
+
+  router.get('/workflows/:id/runs/:runId', async (req, res) => {
+    const workflow = await readableWorkflow(req, req.params.id);
+    const run = await journal.getRun(req.params.runId);
+    if (!run || run.workflowId !== workflow.id) {
+      throw new NotFoundError(
+        `No run "${req.params.runId}" of workflow "${workflow.id}"`,
+      );
+    }
+    res.json({ run, steps: await journal.listSteps(run.runId) });
   });
 
   return router;

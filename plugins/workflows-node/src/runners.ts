@@ -1,5 +1,8 @@
-import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import type { WorkflowContext } from '@upstash/workflow';
+import {
+  createExtensionPoint,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { Client as WorkflowClient, WorkflowContext } from '@upstash/workflow';
 
 /** The schedule a runner is created with; operators may change it later. */
 export interface RunnerSchedule {
@@ -9,11 +12,21 @@ export interface RunnerSchedule {
   timezone?: string;
 }
 
-/** What a failed run tells its runner's failure handler. */
+/** What the host gives a runner besides the workflow context. */
+export interface RunnerServices {
+  /** The public URL QStash calls for a runner id (this one or another). */
+  urlOf(runnerId: string): string;
+  /** Starts other workflows (`client.trigger`). */
+  workflowClient: WorkflowClient;
+  logger: LoggerService;
+}
+
+/** What a run that exhausted its retries tells the runner. */
 export interface RunnerFailure {
   workflowRunId: string;
   failStatus: number;
   failResponse: string;
+  /** The step that failed last, when the journal knows it. */
   failedStepName?: string;
 }
 
@@ -32,16 +45,17 @@ export interface WorkflowRunner<TPayload = unknown> {
   schedule?: RunnerSchedule;
   /** Names of the environment variables this runner reads. */
   requiredEnv?: string[];
-  run(context: WorkflowContext<TPayload>): Promise<unknown>;
-  onFailure?(
-    context: Omit<WorkflowContext<TPayload>, 'run' | 'sleep' | 'sleepUntil' | 'call' | 'waitForEvent' | 'notify' | 'invoke'>,
-    failure: RunnerFailure,
-  ): Promise<void>;
+  run(
+    context: WorkflowContext<TPayload>,
+    services: RunnerServices,
+  ): Promise<unknown>;
+  /** Called once a run has failed for good, after the host recorded it. */
+  onFailure?(failure: RunnerFailure, services: RunnerServices): Promise<void>;
 }
 
 /** Lets backend modules add runners to the workflows plugin. */
 export interface WorkflowsRunnersExtensionPoint {
-  addRunner(runner: WorkflowRunner<any>): void;
+  addRunner<TPayload>(runner: WorkflowRunner<TPayload>): void;
 }
 
 /** @public */

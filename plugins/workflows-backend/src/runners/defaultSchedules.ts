@@ -1,0 +1,60 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Client } from '@upstash/qstash';
+import { QStashConnection } from './qstashConnection';
+
+export interface DefaultSchedule {
+  runnerId: string;
+  destination: string;
+  cron: string;
+  timezone: string;
+}
+
+/** Stable schedule ids: a redeploy finds its schedule instead of adding another. */
+export function scheduleIdFor(runnerId: string): string {
+  return `workflows-${runnerId}`;
+}
+
+export function cronWithTimezone(cron: string, timezone: string): string {
+  return timezone === 'UTC' ? cron : `CRON_TZ=${timezone} ${cron}`;
+}
+
+function isNotFound(error: unknown): boolean {
+  return /not found|404/i.test(String((error as Error)?.message ?? error));
+}
+
+/**
+ * Creates the schedule of each runner that has none yet. An existing schedule
+ * is left alone: operators may have changed or paused it.
+ */
+export async function ensureDefaultSchedules(
+  connection: QStashConnection,
+  schedules: DefaultSchedule[],
+  logger: LoggerService,
+): Promise<{ created: string[]; kept: string[] }> {
+  const client = new Client({ baseUrl: connection.url, token: connection.token });
+  const created: string[] = [];
+  const kept: string[] = [];
+  for (const schedule of schedules) {
+    const scheduleId = scheduleIdFor(schedule.runnerId);
+    try {
+      await client.schedules.get(scheduleId);
+      kept.push(scheduleId);
+      continue;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    await client.schedules.create({
+      scheduleId,
+      destination: schedule.destination,
+      cron: cronWithTimezone(schedule.cron, schedule.timezone),
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    created.push(scheduleId);
+    logger.info(
+      `Created QStash schedule ${scheduleId} (${schedule.cron} ${schedule.timezone}) for runner ${schedule.runnerId}`,
+    );
+  }
+  return { created, kept };
+}
