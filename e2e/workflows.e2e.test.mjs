@@ -62,7 +62,15 @@ describe(
       assert.match(text, /https:\/\/jobs\.example\.com\/workflows\/coe/);
       assert.match(text, /group:default\/platform/);
       assert.match(text, /Monday through Friday/);
-      assert.ok(await page.getByText('1 workflow', { exact: true }).isVisible());
+      // The hosted runners of the sgcarstrends module are listed next to it.
+      for (const id of ['trigger', 'cars', 'coe']) {
+        await page.getByTestId(`workflow-${id}`).waitFor();
+      }
+      assert.match(
+        await page.getByTestId('workflow-cars').innerText(),
+        /Car registrations update[\s\S]*Hosted[\s\S]*\/api\/workflows\/runners\/cars/,
+      );
+      assert.ok(await page.getByText('4 workflows', { exact: true }).isVisible());
 
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'workflows-page.png'), fullPage: true });

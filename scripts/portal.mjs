@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT,
+  YARN_RELEASE,
   ensureInstall,
   ensureNode,
   log,
@@ -19,11 +20,72 @@ function prepare(extraEnv = {}) {
   return { toolchain, env };
 }
 
-function start() {
+const QSTASH_VARIABLES = [
+  'QSTASH_URL',
+  'QSTASH_TOKEN',
+  'QSTASH_CURRENT_SIGNING_KEY',
+  'QSTASH_NEXT_SIGNING_KEY',
+];
+
+/**
+ * Starts packages/qstash-local with its state in .data/, and resolves with
+ * the QStash variables it prints once it listens.
+ */
+function startLocalQStash(toolchain, env) {
+  const child = spawn(
+    toolchain.nodeBin,
+    [
+      join(ROOT, 'packages', 'qstash-local', 'bin', 'qstash-local'),
+      '--port',
+      process.env.QSTASH_LOCAL_PORT ?? '8080',
+      '--data',
+      join(ROOT, '.data', 'qstash-local.sqlite'),
+    ],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    const found = {};
+    let buffer = '';
+    child.once('exit', code =>
+      reject(new Error(`The local QStash server exited with ${code}`)),
+    );
+    child.stdout.on('data', chunk => {
+      process.stdout.write(chunk);
+      buffer += chunk.toString();
+      for (const match of buffer.matchAll(/^(QSTASH_[A-Z_]+)=(\S+)\s*$/gm)) {
+        found[match[1]] = match[2];
+      }
+      if (QSTASH_VARIABLES.every(name => found[name])) {
+        resolve({ child, variables: found });
+      }
+    });
+  });
+}
+
+async function start() {
   mkdirSync(join(ROOT, '.data', 'sqlite'), { recursive: true });
   const { toolchain, env } = prepare();
+  const external = process.env.QSTASH_URL && process.env.QSTASH_TOKEN;
+  let qstash;
+  if (external) {
+    log(`Using the QStash at ${process.env.QSTASH_URL}`);
+  } else {
+    qstash = await startLocalQStash(toolchain, env);
+    log(`Local QStash server at ${qstash.variables.QSTASH_URL} (state in .data/)`);
+  }
+  const stop = () => qstash?.child.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   log('Starting the portal: frontend http://localhost:3000, backend http://localhost:7007');
-  process.exitCode = yarn(toolchain, ['dev'], env);
+  const dev = spawn(toolchain.nodeBin, [YARN_RELEASE, 'dev'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...env, ...(qstash?.variables ?? {}) },
+  });
+  process.exitCode = await new Promise(resolve =>
+    dev.on('exit', code => resolve(code ?? 1)),
+  );
+  stop();
 }
 
 async function test() {

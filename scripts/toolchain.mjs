@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const NODE_VERSION = '22.23.3';
 const TOOLCHAIN_DIR = join(ROOT, '.toolchain');
-const YARN_RELEASE = join(ROOT, '.yarn', 'releases', 'yarn-4.13.0.cjs');
+export const YARN_RELEASE = join(ROOT, '.yarn', 'releases', 'yarn-4.13.0.cjs');
 const INSTALL_STAMP = join(ROOT, 'node_modules', '.portal-install-stamp');
 
 export function log(message) {

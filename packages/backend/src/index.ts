@@ -13,5 +13,6 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
 backend.add(import('@internal/plugin-workflows-backend'));
+backend.add(import('@internal/plugin-workflows-backend-module-sgcarstrends'));
 
 backend.start();

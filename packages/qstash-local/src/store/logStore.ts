@@ -1,0 +1,121 @@
+import { SqliteDatabase } from './database';
+import { urlParts } from './messageStore';
+import { WhereBuilder } from './where';
+
+export const LOG_STATES = [
+  'CREATED',
+  'ACTIVE',
+  'RETRY',
+  'ERROR',
+  'DELIVERED',
+  'FAILED',
+  'CANCEL_REQUESTED',
+  'CANCELLED',
+] as const;
+export type LogState = (typeof LOG_STATES)[number];
+
+/** One state change of a message, shaped like QStash's `LogEntry`. */
+export interface LogEntry {
+  time: number;
+  messageId: string;
+  state: LogState;
+  url: string;
+  method: string;
+  header: Record<string, string[]>;
+  /** Base64 of the message body. */
+  body: string;
+  maxRetries: number;
+  labels?: string[];
+  label?: string;
+  scheduleId?: string;
+  callback?: string;
+  failureCallback?: string;
+  retryDelayExpression?: string;
+  timeout?: number;
+  error?: string;
+  nextDeliveryTime?: number;
+  responseStatus?: number;
+  /** Base64 of the response body. */
+  responseBody?: string;
+  responseHeaders?: Record<string, string[]>;
+}
+
+export interface LogIndexFields {
+  scheduleId?: string;
+  labels: string[];
+  flowControlKey?: string;
+  callerIp: string;
+}
+
+export interface LogFilter {
+  messageIds?: string[];
+  states?: string[];
+  urls?: string[];
+  hosts?: string[];
+  paths?: string[];
+  scheduleIds?: string[];
+  labels?: string[];
+  flowControlKeys?: string[];
+  callerIps?: string[];
+  fromDate?: number;
+  toDate?: number;
+}
+
+export interface LogPage {
+  entries: LogEntry[];
+  cursor?: string;
+}
+
+export class LogStore {
+  private readonly insertStatement;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.insertStatement = db.prepare(`
+      INSERT INTO logs (time, message_id, state, url, host, path, schedule_id, labels,
+        flow_control_key, caller_ip, entry)
+      VALUES (@time, @messageId, @state, @url, @host, @path, @scheduleId, @labels,
+        @flowControlKey, @callerIp, @entry)`);
+  }
+
+  add(entry: LogEntry, index: LogIndexFields): void {
+    const { host, path } = urlParts(entry.url);
+    this.insertStatement.run({
+      time: entry.time,
+      messageId: entry.messageId,
+      state: entry.state,
+      url: entry.url,
+      host,
+      path,
+      scheduleId: index.scheduleId ?? null,
+      labels: JSON.stringify(index.labels),
+      flowControlKey: index.flowControlKey ?? null,
+      callerIp: index.callerIp,
+      entry: JSON.stringify(entry),
+    });
+  }
+
+  /** Newest first; the cursor is the position to continue below. */
+  list(filter: LogFilter, count: number, cursor?: number): LogPage {
+    const where = new WhereBuilder()
+      .anyOf('message_id', filter.messageIds)
+      .anyOf('state', filter.states)
+      .anyOf('url', filter.urls)
+      .anyOf('host', filter.hosts)
+      .anyOf('path', filter.paths)
+      .anyOf('schedule_id', filter.scheduleIds)
+      .anyOf('flow_control_key', filter.flowControlKeys)
+      .anyOf('caller_ip', filter.callerIps)
+      .hasAnyLabel('labels', filter.labels)
+      .atLeast('time', filter.fromDate)
+      .atMost('time', filter.toDate)
+      .below('id', cursor);
+    const rows = this.db
+      .prepare(`SELECT id, entry FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`)
+      .all(...where.params, count + 1) as Array<{ id: number; entry: string }>;
+    const page = rows.slice(0, count);
+    return {
+      entries: page.map(row => JSON.parse(row.entry) as LogEntry),
+      cursor: rows.length > count ? String(page[page.length - 1].id) : undefined,
+    };
+  }
+}

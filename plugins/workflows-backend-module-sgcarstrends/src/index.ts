@@ -1,0 +1,6 @@
+/**
+ * The car registrations, COE results and social posting runners.
+ *
+ * @packageDocumentation
+ */
+export { workflowsModuleSgcarstrends as default } from './module';

@@ -1,0 +1,66 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { workflowsRunnersExtensionPoint } from '@internal/plugin-workflows-node';
+import knexFactory, { Knex } from 'knex';
+import { applySgcarstrendsMigrations } from './ingest';
+import { createDatasetRunner } from './runners/datasetRunner';
+import { readRunnerSettings } from './runners/runnerSettings';
+import { createTriggerRunner } from './runners/triggerRunner';
+import {
+  SAMPLE_DATA_PATH,
+  createSampleDataRouter,
+} from './service/sampleDataRouter';
+
+/**
+ * The car registrations, COE results and trigger runners of sgcarstrends.
+ *
+ * @public
+ */
+export const workflowsModuleSgcarstrends = createBackendModule({
+  pluginId: 'workflows',
+  moduleId: 'sgcarstrends',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        runners: workflowsRunnersExtensionPoint,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        discovery: coreServices.discovery,
+        httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
+      },
+      async init({ runners, config, database, discovery, httpRouter, lifecycle }) {
+        const settings = readRunnerSettings(config);
+
+        // The data tables live in the plugin's database unless a target is configured.
+        const target = config.getOptional('workflows.sgcarstrends.database');
+        let db: Knex;
+        if (target) {
+          db = knexFactory(target as Knex.Config);
+          lifecycle.addShutdownHook(() => db.destroy());
+        } else {
+          db = await database.getClient();
+        }
+        await applySgcarstrendsMigrations(db);
+
+        if (!settings.sourceBaseUrl) {
+          httpRouter.use(createSampleDataRouter());
+          httpRouter.addAuthPolicy({ path: SAMPLE_DATA_PATH, allow: 'unauthenticated' });
+        }
+
+        const deps = {
+          settings,
+          database: async () => db,
+          sampleBaseUrl: async () =>
+            `${await discovery.getBaseUrl('workflows')}${SAMPLE_DATA_PATH}`,
+          env: process.env,
+        };
+        runners.addRunner(createTriggerRunner(settings));
+        runners.addRunner(createDatasetRunner('cars', deps));
+        runners.addRunner(createDatasetRunner('coe', deps));
+      },
+    });
+  },
+});

@@ -1,0 +1,127 @@
+import type { WorkflowRunner } from '@internal/plugin-workflows-node';
+import { Knex } from 'knex';
+import { ingestDataset, latestCarsSummary, latestCoeSummary } from '../ingest';
+import {
+  carsPeriodKey,
+  coePeriodKey,
+  formatCarsMessage,
+  formatCoeMessage,
+  publishOnce,
+  socialPlatforms,
+} from '../social';
+import type {
+  CarsSummary,
+  CoeSummary,
+  DatasetId,
+  TableIngestResult,
+} from '../types';
+import { RunnerSettings } from './runnerSettings';
+
+export interface DatasetRunnerDeps {
+  settings: RunnerSettings;
+  database(): Promise<Knex>;
+  /** Base URL of the ZIPs when the bundled samples are used. */
+  sampleBaseUrl(): Promise<string>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+interface DatasetText {
+  title: string;
+  description: string;
+  summaryStep: string;
+  latest(db: Knex): Promise<CarsSummary | CoeSummary | undefined>;
+  period(summary: CarsSummary | CoeSummary): string;
+  format(
+    summary: CarsSummary | CoeSummary,
+    options: { siteUrl: string; platform: (typeof socialPlatforms)[number]['id'] },
+  ): string;
+}
+
+const DATASETS: Record<DatasetId, DatasetText> = {
+  cars: {
+    title: 'Car registrations update',
+    description:
+      'Downloads the monthly new car registrations by make from LTA DataMall, loads new rows and posts the latest month',
+    summaryStep: 'Read latest month',
+    latest: latestCarsSummary,
+    period: s => carsPeriodKey(s as CarsSummary),
+    format: (s, o) => formatCarsMessage(s as CarsSummary, o),
+  },
+  coe: {
+    title: 'COE results update',
+    description:
+      'Downloads the COE bidding results and prevailing quota premiums from LTA DataMall, loads changes and posts the latest exercise',
+    summaryStep: 'Read latest exercise',
+    latest: latestCoeSummary,
+    period: s => coePeriodKey(s as CoeSummary),
+    format: (s, o) => formatCoeMessage(s as CoeSummary, o),
+  },
+};
+
+export interface DatasetRunResult {
+  dataset: DatasetId;
+  changed: boolean;
+  tables: TableIngestResult[];
+  period?: string;
+  posts?: Array<{ platform: string; status: string; reason?: string }>;
+}
+
+/** The cars or COE workflow: ingest, then (only on a change) post the latest figures. */
+export function createDatasetRunner(
+  dataset: DatasetId,
+  deps: DatasetRunnerDeps,
+): WorkflowRunner<unknown> {
+  const text = DATASETS[dataset];
+  const platforms = socialPlatforms.filter(p =>
+    deps.settings.platforms.includes(p.id),
+  );
+  return {
+    id: dataset,
+    title: text.title,
+    description: text.description,
+    owner: deps.settings.owner,
+    requiredEnv: [...new Set(platforms.flatMap(p => p.requiredEnv))],
+    async run(context): Promise<DatasetRunResult> {
+      const tables = await context.run(`Processing "${dataset}" data`, async () =>
+        ingestDataset(await deps.database(), dataset, {
+          baseUrl: deps.settings.sourceBaseUrl ?? (await deps.sampleBaseUrl()),
+          maxZipBytes: deps.settings.maxZipBytes,
+        }),
+      );
+      if (tables.every(t => t.recordsProcessed === 0)) {
+        return { dataset, changed: false, tables };
+      }
+
+      const summary = await context.run(text.summaryStep, async () =>
+        (await text.latest(await deps.database())) ?? null,
+      );
+      if (!summary) {
+        return { dataset, changed: true, tables };
+      }
+      const period = text.period(summary);
+
+      const posts: DatasetRunResult['posts'] = [];
+      for (const platform of platforms) {
+        const outcome = await context.run(`Publish to ${platform.name}`, async () =>
+          publishOnce(await deps.database(), {
+            platform,
+            dataset,
+            period,
+            text: text.format(summary, {
+              siteUrl: deps.settings.siteUrl,
+              platform: platform.id,
+            }),
+            dryRun: deps.settings.dryRun,
+            env: deps.env,
+          }),
+        );
+        posts.push({
+          platform: platform.id,
+          status: outcome.status,
+          reason: outcome.reason,
+        });
+      }
+      return { dataset, changed: true, tables, period, posts };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { PlatformId } from '../types';
+
+/**
+ * Environment the platform clients read their credentials from: process.env
+ * or values derived from config. Only names are ever reported, never values.
+ */
+export type PlatformEnv = Readonly<Record<string, string | undefined>>;
+
+/** The fetch the clients use; tests and runners may pass their own. */
+export type FetchFn = typeof fetch;
+
+/** What a platform returns for a created post. */
+export interface PublishResult {
+  /** The platform's id of the post (Discord message id, tweet id, LinkedIn URN, ...). */
+  postId: string;
+  /** A public link to the post, when the platform's response allows one. */
+  url?: string;
+}
+
+/** Outcome of a credentials check; `message` is safe to show operators. */
+export interface HealthResult {
+  ok: boolean;
+  message: string;
+}
+
+/** One social network the runners post to. */
+export interface SocialPlatform {
+  id: PlatformId;
+  /** Human name, used in step names such as "Publish to Discord". */
+  name: string;
+  /** Env var names the platform needs; all must be set for it to be configured. */
+  requiredEnv: readonly string[];
+  isConfigured(env: PlatformEnv): boolean;
+  /** Names (never values) of the required variables that are unset or blank. */
+  missingEnv(env: PlatformEnv): string[];
+  /** Posts plain text; throws a SocialPlatformError when the platform refuses. */
+  publish(
+    text: string,
+    env: PlatformEnv,
+    fetchImpl?: FetchFn,
+  ): Promise<PublishResult>;
+  /** Verifies the credentials without posting; never throws. */
+  checkHealth(env: PlatformEnv, fetchImpl?: FetchFn): Promise<HealthResult>;
+}

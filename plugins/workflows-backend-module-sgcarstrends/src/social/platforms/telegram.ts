@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { PlatformEnv, SocialPlatform } from '../SocialPlatform';
+import { missingEnvNames, readRequiredEnv } from './envVars';
+import { runHealthCheck } from './healthCheck';
+import { parseReply, sendPlatformRequest } from './platformRequest';
+
+const PLATFORM_NAME = 'Telegram';
+const REQUIRED_ENV = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHANNEL_ID'] as const;
+const API_BASE = 'https://api.telegram.org';
+
+const sentMessageSchema = z.object({
+  ok: z.literal(true),
+  result: z.object({ message_id: z.number().int() }),
+});
+const botSchema = z.object({
+  ok: z.literal(true),
+  result: z.object({ username: z.string().optional() }),
+});
+
+/** The token is `<bot id>:<secret>`; the secret half may be echoed alone. */
+function tokenSecrets(token: string): string[] {
+  const secretHalf = token.slice(token.indexOf(':') + 1);
+  return secretHalf && secretHalf !== token ? [token, secretHalf] : [token];
+}
+
+/** Public channels (`@name`) have shareable message links. */
+function publicMessageUrl(
+  channelId: string,
+  messageId: number,
+): string | undefined {
+  return channelId.startsWith('@')
+    ? `https://t.me/${encodeURIComponent(channelId.slice(1))}/${messageId}`
+    : undefined;
+}
+
+export const telegramPlatform: SocialPlatform = {
+  id: 'telegram',
+  name: PLATFORM_NAME,
+  requiredEnv: REQUIRED_ENV,
+
+  isConfigured(env: PlatformEnv) {
+    return missingEnvNames(REQUIRED_ENV, env).length === 0;
+  },
+
+  missingEnv(env: PlatformEnv) {
+    return missingEnvNames(REQUIRED_ENV, env);
+  },
+
+  async publish(text, env, fetchImpl) {
+    const {
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_CHANNEL_ID: channelId,
+    } = readRequiredEnv(PLATFORM_NAME, REQUIRED_ENV, env);
+    const secrets = tokenSecrets(token);
+    const action = 'send the message';
+    const reply = await sendPlatformRequest({
+      platformName: PLATFORM_NAME,
+      action,
+      url: `${API_BASE}/bot${token}/sendMessage`,
+      init: {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        // No parse_mode: Telegram shows the text exactly as written, so
+        // nothing in it needs escaping and no markup can leak in.
+        body: JSON.stringify({ chat_id: channelId, text }),
+      },
+      secrets,
+      fetchImpl,
+    });
+    const sent = parseReply(reply, sentMessageSchema, {
+      platformName: PLATFORM_NAME,
+      action,
+      secrets,
+      accepted: true,
+    });
+    const messageId = sent.result.message_id;
+    return {
+      postId: String(messageId),
+      url: publicMessageUrl(channelId, messageId),
+    };
+  },
+
+  checkHealth(env, fetchImpl) {
+    return runHealthCheck({
+      requiredEnv: REQUIRED_ENV,
+      env,
+      secrets: () => tokenSecrets(env.TELEGRAM_BOT_TOKEN!.trim()),
+      check: async secrets => {
+        const token = env.TELEGRAM_BOT_TOKEN!.trim();
+        const action = 'identify the bot';
+        const reply = await sendPlatformRequest({
+          platformName: PLATFORM_NAME,
+          action,
+          url: `${API_BASE}/bot${token}/getMe`,
+          init: { method: 'GET' },
+          secrets,
+          fetchImpl,
+        });
+        const bot = parseReply(reply, botSchema, {
+          platformName: PLATFORM_NAME,
+          action,
+          secrets,
+          accepted: false,
+        });
+        return bot.result.username
+          ? `Authenticated as @${bot.result.username}`
+          : 'Bot token is valid';
+      },
+    });
+  },
+};
