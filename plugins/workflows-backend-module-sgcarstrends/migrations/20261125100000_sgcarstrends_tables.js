@@ -58,9 +58,7 @@ exports.up = async function up(knex) {
     table.integer('bids_success').notNullable();
     table.integer('bids_received').notNullable();
     table.integer('premium').notNullable();
-    table.primary(['month', 'bidding_no', 'vehicle_class'], {
-      constraintName: 'coe_exercise_key',
-    });
+    table.primary(['month', 'bidding_no', 'vehicle_class'], 'coe_exercise_key');
   });
 
   await knex.schema.createTable('pqp', table => {
@@ -71,9 +69,7 @@ exports.up = async function up(knex) {
       .integer('pqp')
       .notNullable()
       .comment('Updated in place when LTA corrects a value');
-    table.primary(['month', 'vehicle_class'], {
-      constraintName: 'pqp_month_class_key',
-    });
+    table.primary(['month', 'vehicle_class'], 'pqp_month_class_key');
   });
 
   await knex.schema.createTable('sgcarstrends_checksums', table => {

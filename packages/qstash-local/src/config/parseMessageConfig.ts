@@ -16,6 +16,24 @@ import { compileRetryDelay } from './retryDelay';
 
 const MAX_RETRIES = 100;
 
+/**
+ * Connection-level headers describe one hop, not the message; forwarding them
+ * (the workflow SDK forwards every header of the request that started a run)
+ * would corrupt the delivery, e.g. a stale Content-Length.
+ */
+const HOP_BY_HOP_HEADERS = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'proxy-connection',
+]);
+
 const httpUrl = z.string().refine(isHttpUrl, {
   message: 'must be an absolute http:// or https:// URL',
 });
@@ -220,8 +238,13 @@ export function parseMessageConfig(
 
   const forwardHeaders: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('upstash-forward-') && name.length > 16) {
-      forwardHeaders.push([name.slice('upstash-forward-'.length), value]);
+    const forwarded = name.slice('upstash-forward-'.length);
+    if (
+      name.startsWith('upstash-forward-') &&
+      forwarded.length > 0 &&
+      !HOP_BY_HOP_HEADERS.has(forwarded)
+    ) {
+      forwardHeaders.push([forwarded, value]);
     }
   }
 

@@ -114,6 +114,7 @@ const MIGRATIONS: string[] = [
     seq INTEGER NOT NULL,
     message_id TEXT NOT NULL,
     call_type TEXT NOT NULL,
+    step_id INTEGER,
     body BLOB NOT NULL,
     created_at INTEGER NOT NULL,
     delivery_state TEXT NOT NULL,
@@ -121,9 +122,7 @@ const MIGRATIONS: string[] = [
     errors TEXT NOT NULL DEFAULT '[]',
     next_delivery_at INTEGER,
     error_step_name TEXT,
-    url TEXT NOT NULL,
-    method TEXT NOT NULL,
-    forward_headers TEXT NOT NULL,
+    config TEXT NOT NULL,
     PRIMARY KEY (run_key, seq)
   );
   CREATE INDEX workflow_messages_message ON workflow_messages (message_id);

@@ -34,7 +34,5 @@ export const DATASET_SOURCES: Record<DatasetId, DatasetSource> = {
 
 /** The download URL of a dataset's ZIP under `baseUrl`. */
 export function datasetZipUrl(baseUrl: string, source: DatasetSource): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(
-    source.zipName,
-  )}`;
+  return `${baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(source.zipName)}`;
 }

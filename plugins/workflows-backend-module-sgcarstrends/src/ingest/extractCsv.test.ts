@@ -10,9 +10,9 @@ describe('extractCsv', () => {
       'M03-Car_Regn_by_make.csv': encode('month,make\n'),
       'readme.txt': encode('other'),
     });
-    expect(decode(extractCsv(zip, 'M03-Car_Regn_by_make.csv', 'cars.zip'))).toBe(
-      'month,make\n',
-    );
+    expect(
+      decode(extractCsv(zip, 'M03-Car_Regn_by_make.csv', 'cars.zip')),
+    ).toBe('month,make\n');
   });
 
   it('finds an entry by its base name inside a sub-folder', () => {
@@ -22,7 +22,9 @@ describe('extractCsv', () => {
         'M11-coe_results_pqp.csv': encode('pqp'),
       },
     });
-    expect(decode(extractCsv(zip, 'M11-coe_results.csv', 'coe.zip'))).toBe('coe');
+    expect(decode(extractCsv(zip, 'M11-coe_results.csv', 'coe.zip'))).toBe(
+      'coe',
+    );
     expect(decode(extractCsv(zip, 'M11-coe_results_pqp.csv', 'coe.zip'))).toBe(
       'pqp',
     );
@@ -41,9 +43,9 @@ describe('extractCsv', () => {
 
   it('does not take a file whose name only ends like the expected one', () => {
     const zip = zipSync({ 'old-M03-Car_Regn_by_make.csv': encode('x') });
-    expect(() => extractCsv(zip, 'M03-Car_Regn_by_make.csv', 'cars.zip')).toThrow(
-      'cars.zip does not contain M03-Car_Regn_by_make.csv',
-    );
+    expect(() =>
+      extractCsv(zip, 'M03-Car_Regn_by_make.csv', 'cars.zip'),
+    ).toThrow('cars.zip does not contain M03-Car_Regn_by_make.csv');
   });
 
   it('refuses an ambiguous ZIP holding the file twice', () => {

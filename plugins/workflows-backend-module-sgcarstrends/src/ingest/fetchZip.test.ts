@@ -83,7 +83,8 @@ describe('fetchZip', () => {
     server.use(
       http.get(
         `${URL_BASE}/gone.zip`,
-        () => new HttpResponse('gone', { status: 404, statusText: 'Not Found' }),
+        () =>
+          new HttpResponse('gone', { status: 404, statusText: 'Not Found' }),
       ),
     );
     await expect(
@@ -107,7 +108,7 @@ describe('fetchZip', () => {
       maxBytes: 10,
       fetch: async input => {
         requested.push(String(input));
-        return new Response(body);
+        return new Response(body.slice().buffer);
       },
     });
     expect(requested).toEqual(['https://elsewhere.test/a.zip']);

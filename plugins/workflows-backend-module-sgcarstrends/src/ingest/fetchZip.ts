@@ -9,8 +9,8 @@ export interface FetchZipOptions {
 }
 
 /**
- * Releases the connection without waiting: cancelling can stall until the
- * server sends more, and the error is what the caller needs.
+ * Releases the body without waiting for the cancellation to settle: some
+ * stream sources never settle it, and the caller only needs the error.
  */
 function discard(stream: { cancel(): Promise<void> } | null): void {
   stream?.cancel().catch(() => {});

@@ -1,16 +1,11 @@
 import { InputError } from '@backstage/errors';
-import { CsvError, Info, parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { FieldValueError } from './csvFieldParsers';
 import { TableRow, TableSpec } from './tableSpecs';
 
 /** Bytes handed to the parser at a time, so it never holds every record. */
 const INPUT_CHUNK_BYTES = 64 * 1024;
-
-interface ParsedRecord {
-  record: string[];
-  info: Info;
-}
 
 function* chunksOf(bytes: Uint8Array): Generator<Buffer> {
   for (let start = 0; start < bytes.length; start += INPUT_CHUNK_BYTES) {
@@ -30,13 +25,71 @@ function locateColumns(
     const index = names.indexOf(column.name);
     if (index < 0) {
       throw new InputError(
-        `${fileName} line 1: missing column "${column.name}"; the header has ${names
-          .filter(Boolean)
-          .join(', ')}`,
+        `${fileName} line 1: missing column "${
+          column.name
+        }"; the header has ${names.filter(Boolean).join(', ')}`,
       );
     }
     return index;
   });
+}
+
+/** Turns parsed records into cleaned rows, collected into batches. */
+class RowCleaner {
+  private columnIndexes: number[] | undefined;
+  private batch: TableRow[] = [];
+  rowsRead = 0;
+
+  constructor(
+    private readonly fileName: string,
+    private readonly table: TableSpec,
+    private readonly batchSize: number,
+  ) {}
+
+  get sawHeader(): boolean {
+    return this.columnIndexes !== undefined;
+  }
+
+  /** Cleans one record; returns a full batch when one is ready. */
+  add(record: string[], line: number): TableRow[] | undefined {
+    const columnIndexes = this.columnIndexes;
+    if (!columnIndexes) {
+      this.columnIndexes = locateColumns(record, this.fileName, this.table);
+      return undefined;
+    }
+    const columns = this.table.columns;
+    const row: TableRow = new Array(columns.length);
+    for (let i = 0; i < columns.length; i++) {
+      const raw = record[columnIndexes[i]];
+      if (raw === undefined) {
+        throw new InputError(
+          `${this.fileName} line ${line}, column "${columns[i].name}": the value is missing (the line has ${record.length} fields)`,
+        );
+      }
+      try {
+        row[i] = columns[i].parse(raw);
+      } catch (error) {
+        if (error instanceof FieldValueError) {
+          throw new InputError(
+            `${this.fileName} line ${line}, column "${columns[i].name}": ${error.message}`,
+          );
+        }
+        throw error;
+      }
+    }
+    this.batch.push(row);
+    this.rowsRead++;
+    if (this.batch.length < this.batchSize) {
+      return undefined;
+    }
+    return this.takeBatch();
+  }
+
+  takeBatch(): TableRow[] {
+    const batch = this.batch;
+    this.batch = [];
+    return batch;
+  }
 }
 
 /**
@@ -51,75 +104,46 @@ export async function* readTableCsv(
   table: TableSpec,
   batchSize: number,
 ): AsyncGenerator<TableRow[]> {
+  const cleaner = new RowCleaner(fileName, table, batchSize);
   const parser = Readable.from(chunksOf(csv)).pipe(
     parse({
       bom: true,
       trim: true,
       skip_empty_lines: true,
-      // PQP lines carry 3 or 13 fields; short rows are reported per column below.
+      // PQP lines carry 3 or 13 fields; short rows are reported per column.
       relax_column_count: true,
-      info: true,
+      // Cleaning runs inside the parser and only whole batches are emitted:
+      // far cheaper than one stream object per record.
+      on_record: (record: string[], context) =>
+        cleaner.add(record, context.lines),
     }),
   );
 
-  let columnIndexes: number[] | undefined;
-  let batch: TableRow[] = [];
-  let rowsRead = 0;
-  const columns = table.columns;
   try {
-    for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
-      if (!columnIndexes) {
-        columnIndexes = locateColumns(record, fileName, table);
-        continue;
-      }
-      const row: TableRow = new Array(columns.length);
-      for (let i = 0; i < columns.length; i++) {
-        const raw = record[columnIndexes[i]];
-        if (raw === undefined) {
-          throw new InputError(
-            `${fileName} line ${info.lines}, column "${columns[i].name}": the value is missing (the line has ${record.length} fields)`,
-          );
-        }
-        try {
-          row[i] = columns[i].parse(raw);
-        } catch (error) {
-          if (error instanceof FieldValueError) {
-            throw new InputError(
-              `${fileName} line ${info.lines}, column "${columns[i].name}": ${error.message}`,
-            );
-          }
-          throw error;
-        }
-      }
-      batch.push(row);
-      rowsRead++;
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
-      }
+    for await (const batch of parser as AsyncIterable<TableRow[]>) {
+      yield batch;
     }
   } catch (error) {
     if (error instanceof CsvError) {
-      throw new InputError(
-        `${fileName} line ${error.lines}: ${error.message}`,
-      );
+      throw new InputError(`${fileName} line ${error.lines}: ${error.message}`);
     }
     throw error;
   } finally {
     parser.destroy();
   }
 
-  if (!columnIndexes) {
+  if (!cleaner.sawHeader) {
     throw new InputError(
-      `${fileName} is empty: expected a header with ${columns
+      `${fileName} is empty: expected a header with ${table.columns
         .map(column => column.name)
         .join(', ')}`,
     );
   }
-  if (rowsRead === 0) {
+  if (cleaner.rowsRead === 0) {
     throw new InputError(`${fileName} has a header but no data rows`);
   }
-  if (batch.length > 0) {
-    yield batch;
+  const lastBatch = cleaner.takeBatch();
+  if (lastBatch.length > 0) {
+    yield lastBatch;
   }
 }

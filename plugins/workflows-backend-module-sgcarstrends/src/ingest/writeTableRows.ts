@@ -76,7 +76,9 @@ async function writePostgres(
   );
   const conflict = conflictClause(table, 'postgresql');
   const result: PgWriteResult = await trx.raw(
-    `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT * FROM unnest(${columns
+    `INSERT INTO ?? (${columns
+      .map(() => '??')
+      .join(', ')}) SELECT * FROM unnest(${columns
       .map(column => `?::${column.sqlType}[]`)
       .join(', ')}) ${conflict.sql}`,
     [
@@ -103,9 +105,7 @@ async function writeSqlite(
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
     const result: SqliteWriteResult = await trx.raw(
-      `INSERT INTO ?? (${columns
-        .map(() => '??')
-        .join(', ')}) VALUES ${chunk
+      `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) VALUES ${chunk
         .map(() => rowPlaceholders)
         .join(', ')} ${conflict.sql}`,
       [

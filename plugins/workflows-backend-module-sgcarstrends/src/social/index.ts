@@ -31,11 +31,6 @@ export type {
 } from './publishOnce';
 export { PublishInProgressError } from './PublishInProgressError';
 export { SOCIAL_POSTS_TABLE } from './socialPostsLedger';
-export {
-  discordPlatform,
-  telegramPlatform,
-  linkedInPlatform,
-  twitterPlatform,
-};
+export { discordPlatform, telegramPlatform, linkedInPlatform, twitterPlatform };
 export { SocialPlatformError } from './platforms/SocialPlatformError';
 export { LINKEDIN_API_VERSION } from './platforms/linkedin';

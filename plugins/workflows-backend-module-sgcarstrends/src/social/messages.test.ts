@@ -26,11 +26,41 @@ const coeSummary: CoeSummary = {
   month: '2024-05',
   biddingNo: 2,
   results: [
-    { vehicleClass: 'Category B', quota: 630, bidsSuccess: 611, bidsReceived: 868, premium: 116001 },
-    { vehicleClass: 'Category A', quota: 1010, bidsSuccess: 992, bidsReceived: 1446, premium: 95689 },
-    { vehicleClass: 'Category E', quota: 190, bidsSuccess: 185, bidsReceived: 281, premium: 115501 },
-    { vehicleClass: 'Category C', quota: 262, bidsSuccess: 249, bidsReceived: 395, premium: 68000 },
-    { vehicleClass: 'Category D', quota: 503, bidsSuccess: 486, bidsReceived: 608, premium: 9589 },
+    {
+      vehicleClass: 'Category B',
+      quota: 630,
+      bidsSuccess: 611,
+      bidsReceived: 868,
+      premium: 116001,
+    },
+    {
+      vehicleClass: 'Category A',
+      quota: 1010,
+      bidsSuccess: 992,
+      bidsReceived: 1446,
+      premium: 95689,
+    },
+    {
+      vehicleClass: 'Category E',
+      quota: 190,
+      bidsSuccess: 185,
+      bidsReceived: 281,
+      premium: 115501,
+    },
+    {
+      vehicleClass: 'Category C',
+      quota: 262,
+      bidsSuccess: 249,
+      bidsReceived: 395,
+      premium: 68000,
+    },
+    {
+      vehicleClass: 'Category D',
+      quota: 503,
+      bidsSuccess: 486,
+      bidsReceived: 608,
+      premium: 9589,
+    },
   ],
 };
 
@@ -172,8 +202,10 @@ describe('Twitter length', () => {
     });
     expect(tweetWeight(text)).toBeLessThanOrEqual(TWEET_MAX_WEIGHT);
     expect(text).toBe(
-      formatCoeMessage(coeSummary, { siteUrl: SITE_URL, platform: 'discord' })
-        .replace('utm_source=discord', 'utm_source=twitter'),
+      formatCoeMessage(coeSummary, {
+        siteUrl: SITE_URL,
+        platform: 'discord',
+      }).replace('utm_source=discord', 'utm_source=twitter'),
     );
   });
 

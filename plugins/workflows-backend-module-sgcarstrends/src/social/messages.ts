@@ -110,7 +110,9 @@ function buildLink(
   try {
     site = new URL(options.siteUrl);
   } catch {
-    throw new Error(`siteUrl must be an absolute URL, got "${options.siteUrl}"`);
+    throw new Error(
+      `siteUrl must be an absolute URL, got "${options.siteUrl}"`,
+    );
   }
   if (site.protocol !== 'https:' && site.protocol !== 'http:') {
     throw new Error(`siteUrl must be an http(s) URL, got "${options.siteUrl}"`);
@@ -131,7 +133,10 @@ function composeMessage(
   link: string,
   platform: PlatformId,
 ): string {
-  const full = joinMessage(body.map(line => line.text), link);
+  const full = joinMessage(
+    body.map(line => line.text),
+    link,
+  );
   if (platform !== 'twitter' || tweetWeight(full) <= TWEET_MAX_WEIGHT) {
     return full;
   }

@@ -9,7 +9,7 @@ import { SocialPlatformError } from './platforms/SocialPlatformError';
 import { twitterPlatform } from './platforms/twitter';
 import { PublishInProgressError } from './PublishInProgressError';
 import { publishOnce, PublishOnceRequest } from './publishOnce';
-import { SOCIAL_POSTS_TABLE } from './socialPostsLedger';
+import { recordDryRun, SOCIAL_POSTS_TABLE } from './socialPostsLedger';
 
 const databases = createTestDatabases();
 
@@ -29,7 +29,9 @@ async function migratedDatabase(id: Parameters<typeof databases.init>[0]) {
   return knex;
 }
 
-function request(overrides: Partial<PublishOnceRequest> = {}): PublishOnceRequest {
+function request(
+  overrides: Partial<PublishOnceRequest> = {},
+): PublishOnceRequest {
   return {
     platform: discordPlatform,
     dataset: 'cars',
@@ -43,7 +45,15 @@ function request(overrides: Partial<PublishOnceRequest> = {}): PublishOnceReques
 
 async function ledgerRows(knex: Knex) {
   const rows = await knex(SOCIAL_POSTS_TABLE)
-    .select('platform', 'dataset', 'period', 'status', 'post_id', 'message_text', 'dry_run')
+    .select(
+      'platform',
+      'dataset',
+      'period',
+      'status',
+      'post_id',
+      'message_text',
+      'dry_run',
+    )
     .orderBy('id');
   return rows.map(row => ({ ...row, dry_run: Boolean(row.dry_run) }));
 }
@@ -107,7 +117,9 @@ describe('publishOnce', () => {
 
       const failure = await publishOnce(knex, request()).catch(e => e);
       expect(failure).toBeInstanceOf(SocialPlatformError);
-      expect(failure.message).toMatch(/^Discord refused to post the message: HTTP 500/);
+      expect(failure.message).toMatch(
+        /^Discord refused to post the message: HTTP 500/,
+      );
       expect(await ledgerRows(knex)).toEqual([]);
 
       await expect(publishOnce(knex, request())).resolves.toMatchObject({
@@ -127,9 +139,7 @@ describe('publishOnce', () => {
     async id => {
       const knex = await migratedDatabase(id);
 
-      await expect(
-        publishOnce(knex, request({ env: {} })),
-      ).resolves.toEqual({
+      await expect(publishOnce(knex, request({ env: {} }))).resolves.toEqual({
         status: 'not-configured',
         reason: 'Discord is not configured: missing DISCORD_WEBHOOK_URL',
       });
@@ -138,7 +148,10 @@ describe('publishOnce', () => {
         knex,
         request({
           platform: twitterPlatform,
-          env: { TWITTER_APP_KEY: 'visible-app-key', TWITTER_ACCESS_TOKEN: ' ' },
+          env: {
+            TWITTER_APP_KEY: 'visible-app-key',
+            TWITTER_ACCESS_TOKEN: ' ',
+          },
         }),
       );
       expect(partial).toEqual({
@@ -185,14 +198,46 @@ describe('publishOnce', () => {
         postId: 'message-1',
       });
       expect(await ledgerRows(knex)).toEqual([
-        expect.objectContaining({ status: 'posted', post_id: 'message-1', dry_run: false }),
+        expect.objectContaining({
+          status: 'posted',
+          post_id: 'message-1',
+          dry_run: false,
+        }),
       ]);
 
       // Once really posted, a dry run reports what a real run would do.
       await expect(
         publishOnce(knex, request({ dryRun: true })),
-      ).resolves.toMatchObject({ status: 'already-posted', postId: 'message-1' });
+      ).resolves.toMatchObject({
+        status: 'already-posted',
+        postId: 'message-1',
+      });
       expect(calls.count).toBe(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'a rehearsal that races a real post never overwrites it (%p)',
+    async id => {
+      const knex = await migratedDatabase(id);
+      discordReplies(200);
+      await publishOnce(knex, request());
+
+      // The dry run's own write, as if its earlier read had seen no row.
+      await recordDryRun(
+        knex,
+        { platform: 'discord', dataset: 'cars', period: '2024-05' },
+        'late-rehearsal',
+        'rehearsal text',
+      );
+      expect(await ledgerRows(knex)).toEqual([
+        expect.objectContaining({
+          status: 'posted',
+          post_id: 'message-1',
+          message_text: TEXT,
+          dry_run: false,
+        }),
+      ]);
     },
   );
 
@@ -219,7 +264,8 @@ describe('publishOnce', () => {
         o => o.status === 'fulfilled' && o.value.status === 'posted',
       );
       const inProgress = outcomes.filter(
-        o => o.status === 'rejected' && o.reason instanceof PublishInProgressError,
+        o =>
+          o.status === 'rejected' && o.reason instanceof PublishInProgressError,
       );
       expect(posted).toHaveLength(1);
       expect(inProgress).toHaveLength(1);
@@ -287,22 +333,28 @@ describe('publishOnce', () => {
       ]);
       await expect(publishOnce(knex, request())).resolves.toMatchObject({
         status: 'already-posted',
-        reason: expect.stringContaining('returned no post id; not posting again'),
+        reason: expect.stringContaining(
+          'returned no post id; not posting again',
+        ),
       });
       expect(calls).toBe(1);
     },
   );
 
   it.each(databases.eachSupportedId())(
-    'each COE exercise and each platform is its own post; malformed periods are rejected (%p)',
+    'each COE exercise and each dataset is its own post; malformed periods are rejected (%p)',
     async id => {
       const knex = await migratedDatabase(id);
       const calls = discordReplies();
       const coe = (period: string) =>
         publishOnce(knex, request({ dataset: 'coe', period }));
 
-      await expect(coe('2024-05#1')).resolves.toMatchObject({ status: 'posted' });
-      await expect(coe('2024-05#2')).resolves.toMatchObject({ status: 'posted' });
+      await expect(coe('2024-05#1')).resolves.toMatchObject({
+        status: 'posted',
+      });
+      await expect(coe('2024-05#2')).resolves.toMatchObject({
+        status: 'posted',
+      });
       await expect(coe('2024-05#2')).resolves.toMatchObject({
         status: 'already-posted',
       });

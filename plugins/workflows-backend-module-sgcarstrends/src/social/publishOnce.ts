@@ -4,7 +4,12 @@ import type { DatasetId } from '../types';
 import { assertPeriodKey } from './periodKeys';
 import { SocialPlatformError } from './platforms/SocialPlatformError';
 import { PublishInProgressError } from './PublishInProgressError';
-import type { FetchFn, PlatformEnv, SocialPlatform } from './SocialPlatform';
+import type {
+  FetchFn,
+  PlatformEnv,
+  PublishResult,
+  SocialPlatform,
+} from './SocialPlatform';
 import {
   claimForPosting,
   LedgerEntry,
@@ -58,8 +63,11 @@ export interface PublishOnceResult {
  * 4. Dry run: the message is stored with status dry-run; a real post later
  *    takes over that same row, so a rehearsal never blocks the real thing.
  * 5. Otherwise claim the row as pending, publish, then record posted + id.
- *    A publish that certainly failed deletes the claim and re-throws, so the
- *    retry posts. A 2xx whose reply cannot be read is kept as unconfirmed.
+ *    A refused publish (non-2xx) or one that got no reply deletes the claim
+ *    and re-throws, so the retry posts. (A timeout after the platform took
+ *    the request could, rarely, still duplicate; ordinary network failures
+ *    must stay retryable.) A 2xx whose reply cannot be read is kept as
+ *    unconfirmed and never repeated.
  *
  * Crash window: if the process dies between the platform's 2xx and the
  * ledger write, the pending row stays. After the lease it is treated as
@@ -119,7 +127,7 @@ export async function publishOnce(
     throw inProgressError(platform, key, claim);
   }
 
-  let published;
+  let published: PublishResult;
   try {
     published = await platform.publish(text, env, request.fetch);
   } catch (error) {

@@ -13,8 +13,9 @@ export async function readTableState(knex: Knex): Promise<TableState> {
     const row = await knex(table).count({ count: '*' }).first();
     return Number(row?.count);
   };
-  const checksums: Array<{ file_name: string; checksum: string }> =
-    await knex('sgcarstrends_checksums').select('file_name', 'checksum');
+  const checksums: Array<{ file_name: string; checksum: string }> = await knex(
+    'sgcarstrends_checksums',
+  ).select('file_name', 'checksum');
   return {
     cars: await count('cars'),
     coe: await count('coe'),

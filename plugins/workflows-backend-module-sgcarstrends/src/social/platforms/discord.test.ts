@@ -13,7 +13,11 @@ describe('Discord', () => {
   registerMswTestHooks(server);
 
   it('posts the text to the webhook with wait=true and returns the message id', async () => {
-    const received: Array<{ url: string; contentType: string | null; body: unknown }> = [];
+    const received: Array<{
+      url: string;
+      contentType: string | null;
+      body: unknown;
+    }> = [];
     server.use(
       http.post(WEBHOOK_URL, async ({ request }) => {
         received.push({
@@ -58,7 +62,11 @@ describe('Discord', () => {
     server.use(
       http.post(WEBHOOK_URL, () =>
         HttpResponse.json(
-          { message: 'Invalid Form Body', code: 50035, filler: 'x'.repeat(1000) },
+          {
+            message: 'Invalid Form Body',
+            code: 50035,
+            filler: 'x'.repeat(1000),
+          },
           { status: 400 },
         ),
       ),
@@ -74,7 +82,9 @@ describe('Discord', () => {
   });
 
   it('reports a 2xx without a message id as possibly posted', async () => {
-    server.use(http.post(WEBHOOK_URL, () => new HttpResponse(null, { status: 204 })));
+    server.use(
+      http.post(WEBHOOK_URL, () => new HttpResponse(null, { status: 204 })),
+    );
     const error = await discordPlatform.publish('hello', env).catch(e => e);
     expect(error).toBeInstanceOf(SocialPlatformError);
     expect(error.mayHavePosted).toBe(true);
@@ -93,7 +103,10 @@ describe('Discord', () => {
 
     server.use(
       http.get(WEBHOOK_URL, () =>
-        HttpResponse.json({ message: 'Unknown Webhook', code: 10015 }, { status: 404 }),
+        HttpResponse.json(
+          { message: 'Unknown Webhook', code: 10015 },
+          { status: 404 },
+        ),
       ),
     );
     await expect(discordPlatform.checkHealth(env)).resolves.toEqual({
@@ -105,7 +118,9 @@ describe('Discord', () => {
 
   it('is not configured without DISCORD_WEBHOOK_URL, and says so by name', async () => {
     expect(discordPlatform.isConfigured({})).toBe(false);
-    expect(discordPlatform.isConfigured({ DISCORD_WEBHOOK_URL: '  ' })).toBe(false);
+    expect(discordPlatform.isConfigured({ DISCORD_WEBHOOK_URL: '  ' })).toBe(
+      false,
+    );
     expect(discordPlatform.missingEnv({})).toEqual(['DISCORD_WEBHOOK_URL']);
     expect(discordPlatform.isConfigured(env)).toBe(true);
     await expect(discordPlatform.checkHealth({})).resolves.toEqual({

@@ -23,7 +23,10 @@ export async function runHealthCheck(options: {
   }
   const secrets = options.secrets();
   try {
-    return { ok: true, message: redactSecrets(await options.check(secrets), secrets) };
+    return {
+      ok: true,
+      message: redactSecrets(await options.check(secrets), secrets),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, message: redactSecrets(message, secrets) };

@@ -34,7 +34,9 @@ describe('LinkedIn', () => {
         expect(request.headers.get('content-type')).toBe(
           'application/x-www-form-urlencoded',
         );
-        tokenForm = Object.fromEntries(new URLSearchParams(await request.text()));
+        tokenForm = Object.fromEntries(
+          new URLSearchParams(await request.text()),
+        );
         return HttpResponse.json({
           access_token: 'fresh-access-token',
           expires_in: 5184000,
@@ -101,7 +103,9 @@ describe('LinkedIn', () => {
 
   it('escapes every little-text reserved character outside links', () => {
     expect(
-      escapeLinkedInLittleText('a\\b|c{d}e@f[g]h(i)j<k>l#m*n_o~p https://e.com/a_b(c)'),
+      escapeLinkedInLittleText(
+        'a\\b|c{d}e@f[g]h(i)j<k>l#m*n_o~p https://e.com/a_b(c)',
+      ),
     ).toBe(
       'a\\\\b\\|c\\{d\\}e\\@f\\[g\\]h\\(i\\)j\\<k\\>l\\#m\\*n\\_o\\~p https://e.com/a_b(c)',
     );
@@ -110,7 +114,9 @@ describe('LinkedIn', () => {
   it('uses LINKEDIN_API_VERSION from the environment when set', async () => {
     let version: string | null = null;
     server.use(
-      http.post(TOKEN_URL, () => HttpResponse.json({ access_token: 'access-token-2' })),
+      http.post(TOKEN_URL, () =>
+        HttpResponse.json({ access_token: 'access-token-2' }),
+      ),
       http.post(POSTS_URL, ({ request }) => {
         version = request.headers.get('linkedin-version');
         return new HttpResponse(null, {
@@ -119,7 +125,10 @@ describe('LinkedIn', () => {
         });
       }),
     );
-    await linkedInPlatform.publish('hi', { ...env, LINKEDIN_API_VERSION: '202701' });
+    await linkedInPlatform.publish('hi', {
+      ...env,
+      LINKEDIN_API_VERSION: '202701',
+    });
     expect(version).toBe('202701');
   });
 
@@ -159,7 +168,10 @@ describe('LinkedIn', () => {
     server.use(
       http.post(TOKEN_URL, () =>
         HttpResponse.json(
-          { error: 'invalid_client', error_description: 'Client authentication failed' },
+          {
+            error: 'invalid_client',
+            error_description: 'Client authentication failed',
+          },
           { status: 401 },
         ),
       ),
@@ -172,10 +184,16 @@ describe('LinkedIn', () => {
 
   it('throws when the post is refused, naming LinkedIn and the status', async () => {
     server.use(
-      http.post(TOKEN_URL, () => HttpResponse.json({ access_token: 'access-token-2' })),
+      http.post(TOKEN_URL, () =>
+        HttpResponse.json({ access_token: 'access-token-2' }),
+      ),
       http.post(POSTS_URL, () =>
         HttpResponse.json(
-          { status: 426, code: 'NONEXISTENT_VERSION', message: 'Requested version 202405 is not active' },
+          {
+            status: 426,
+            code: 'NONEXISTENT_VERSION',
+            message: 'Requested version 202405 is not active',
+          },
           { status: 426 },
         ),
       ),

@@ -115,10 +115,9 @@ export function parseReply<Schema extends z.ZodTypeAny>(
     throw new SocialPlatformError(
       `${context.platformName} answered the request to ${
         context.action
-      } with HTTP ${reply.response.status} but an unexpected reply: ${replyExcerpt(
-        reply.body,
-        context.secrets,
-      )}`,
+      } with HTTP ${
+        reply.response.status
+      } but an unexpected reply: ${replyExcerpt(reply.body, context.secrets)}`,
       {
         platform: context.platformName,
         status: reply.response.status,

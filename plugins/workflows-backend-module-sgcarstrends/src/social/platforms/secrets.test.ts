@@ -81,7 +81,9 @@ describe('secrets never appear in errors or health messages', () => {
 
   function echoEverywhere(status: number) {
     server.use(
-      http.all(/^https:\/\/discord\.com\//, ({ request }) => echo(request, status)),
+      http.all(/^https:\/\/discord\.com\//, ({ request }) =>
+        echo(request, status),
+      ),
       http.all(/^https:\/\/api\.telegram\.org\//, ({ request }) =>
         echo(request, status),
       ),
@@ -96,8 +98,9 @@ describe('secrets never appear in errors or health messages', () => {
 
   function linkedInRefreshEchoes(status: number) {
     server.use(
-      http.post('https://www.linkedin.com/oauth/v2/accessToken', ({ request }) =>
-        echo(request, status),
+      http.post(
+        'https://www.linkedin.com/oauth/v2/accessToken',
+        ({ request }) => echo(request, status),
       ),
     );
   }
@@ -132,20 +135,29 @@ describe('secrets never appear in errors or health messages', () => {
     expectNoSecrets(JSON.stringify(serializeError(error)));
   });
 
-  it.each(platforms.map(p => [p.name, p] as const))(
+  it.each(
+    [discordPlatform, telegramPlatform, twitterPlatform].map(
+      p => [p.name, p] as const,
+    ),
+  )(
     '%s: a 2xx with an unreadable reply echoing the request',
     async (_name, platform) => {
       echoEverywhere(200);
-      linkedInRefreshSucceeds();
-      // For LinkedIn the id is a header, which the echo lacks.
       const error = await platform.publish('hello', env).catch(e => e);
       expect(error.mayHavePosted).toBe(true);
-      if (platform !== linkedInPlatform) {
-        expect(error.message).toContain('[redacted]');
-      }
+      expect(error.message).toContain('[redacted]');
       expectNoSecrets(JSON.stringify(serializeError(error)));
     },
   );
+
+  it('LinkedIn: a 2xx post without the x-restli-id header', async () => {
+    echoEverywhere(200);
+    linkedInRefreshSucceeds();
+    const error = await linkedInPlatform.publish('hello', env).catch(e => e);
+    expect(error.mayHavePosted).toBe(true);
+    expect(error.message).toContain('no x-restli-id header');
+    expectNoSecrets(JSON.stringify(serializeError(error)));
+  });
 
   it.each(platforms.map(p => [p.name, p] as const))(
     '%s: failing health check echoing the request',

@@ -53,7 +53,10 @@ describe('Telegram', () => {
       ),
     );
     await expect(
-      telegramPlatform.publish('hi', { ...env, TELEGRAM_CHANNEL_ID: '-1001234' }),
+      telegramPlatform.publish('hi', {
+        ...env,
+        TELEGRAM_CHANNEL_ID: '-1001234',
+      }),
     ).resolves.toEqual({ postId: '7', url: undefined });
   });
 
@@ -61,7 +64,11 @@ describe('Telegram', () => {
     server.use(
       http.post(`https://api.telegram.org/bot${TOKEN}/sendMessage`, () =>
         HttpResponse.json(
-          { ok: false, error_code: 400, description: 'Bad Request: chat not found' },
+          {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: chat not found',
+          },
           { status: 400 },
         ),
       ),
@@ -76,7 +83,10 @@ describe('Telegram', () => {
   it('checks health with getMe', async () => {
     server.use(
       http.get(`https://api.telegram.org/bot${TOKEN}/getMe`, () =>
-        HttpResponse.json({ ok: true, result: { id: 7001, username: 'sgcarstrends_bot' } }),
+        HttpResponse.json({
+          ok: true,
+          result: { id: 7001, username: 'sgcarstrends_bot' },
+        }),
       ),
     );
     await expect(telegramPlatform.checkHealth(env)).resolves.toEqual({
@@ -90,7 +100,9 @@ describe('Telegram', () => {
       'TELEGRAM_BOT_TOKEN',
       'TELEGRAM_CHANNEL_ID',
     ]);
-    expect(telegramPlatform.isConfigured({ TELEGRAM_BOT_TOKEN: TOKEN })).toBe(false);
+    expect(telegramPlatform.isConfigured({ TELEGRAM_BOT_TOKEN: TOKEN })).toBe(
+      false,
+    );
     expect(telegramPlatform.isConfigured(env)).toBe(true);
   });
 });

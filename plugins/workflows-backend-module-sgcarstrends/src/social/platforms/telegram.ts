@@ -47,10 +47,8 @@ export const telegramPlatform: SocialPlatform = {
   },
 
   async publish(text, env, fetchImpl) {
-    const {
-      TELEGRAM_BOT_TOKEN: token,
-      TELEGRAM_CHANNEL_ID: channelId,
-    } = readRequiredEnv(PLATFORM_NAME, REQUIRED_ENV, env);
+    const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHANNEL_ID: channelId } =
+      readRequiredEnv(PLATFORM_NAME, REQUIRED_ENV, env);
     const secrets = tokenSecrets(token);
     const action = 'send the message';
     const reply = await sendPlatformRequest({

@@ -20,6 +20,14 @@ function oauthEncode(value: string): string {
   );
 }
 
+/** Parameters sort by encoded name, then value, in byte order. */
+function byteOrder(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
 function parseOAuthHeader(header: string): Record<string, string> {
   expect(header.startsWith('OAuth ')).toBe(true);
   const params: Record<string, string> = {};
@@ -46,9 +54,7 @@ function verifyOAuthSignature(request: Request): Record<string, string> {
   ];
   const parameterString = signed
     .map(([k, v]) => [oauthEncode(k), oauthEncode(v)])
-    .sort(([ak, av], [bk, bv]) =>
-      ak === bk ? (av < bv ? -1 : 1) : ak < bk ? -1 : 1,
-    )
+    .sort(([ak, av], [bk, bv]) => byteOrder(ak, bk) || byteOrder(av, bv))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
   const baseString = [
@@ -101,7 +107,8 @@ describe('Twitter', () => {
       }),
     );
 
-    const text = 'Latest COE results for 2024-05 (2nd Bidding)\n\nhttps://e.com/coe';
+    const text =
+      'Latest COE results for 2024-05 (2nd Bidding)\n\nhttps://e.com/coe';
     const result = await twitterPlatform.publish(text, env);
 
     expect(signatureError).toBeUndefined();
@@ -137,7 +144,11 @@ describe('Twitter', () => {
     server.use(
       http.post('https://api.twitter.com/2/tweets', () =>
         HttpResponse.json(
-          { detail: 'You are not allowed to create a Tweet with duplicate content.', status: 403 },
+          {
+            detail:
+              'You are not allowed to create a Tweet with duplicate content.',
+            status: 403,
+          },
           { status: 403 },
         ),
       ),
@@ -167,7 +178,10 @@ describe('Twitter', () => {
 
   it('names the missing variables', () => {
     expect(
-      twitterPlatform.missingEnv({ TWITTER_APP_KEY: 'k', TWITTER_ACCESS_TOKEN: 't' }),
+      twitterPlatform.missingEnv({
+        TWITTER_APP_KEY: 'k',
+        TWITTER_ACCESS_TOKEN: 't',
+      }),
     ).toEqual(['TWITTER_APP_SECRET', 'TWITTER_ACCESS_SECRET']);
   });
 });

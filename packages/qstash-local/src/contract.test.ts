@@ -1,0 +1,352 @@
+import { serve } from '@upstash/workflow/express';
+import { ApiClient, ApiResponse, apiClient } from './__testUtils__/apiClient';
+import {
+  OpenApiContract,
+  REFERENCE_DIR,
+  SPEC_FILES,
+  SpecName,
+  referenceAvailable,
+} from './__testUtils__/openApiContract';
+import {
+  RecordingEndpoint,
+  startRecordingEndpoint,
+} from './__testUtils__/recordingEndpoint';
+import { waitFor } from './__testUtils__/waitFor';
+import { WorkflowApp, startWorkflowApp } from './__testUtils__/workflowApp';
+import { serveOptions, waitForRun, workflowClient } from './__testUtils__/workflowFixtures';
+import { QStashLocal, startQStashLocal } from './index';
+
+const available = referenceAvailable();
+if (!available && !process.env.CI) {
+  // Outside CI a checkout may lack the shared reference folder; CI must have it.
+  process.stderr.write(
+    `OpenAPI contract tests skipped: ${REFERENCE_DIR} (with ${Object.values(SPEC_FILES).join(
+      ', ',
+    )}) is missing\n`,
+  );
+}
+const describeContract = available || process.env.CI ? describe : describe.skip;
+
+/** The `GET /v2/workflows/runs/{id}` body, from the SDK's RawStep type (not in the specs). */
+const rawStepsSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['messageId', 'body', 'callType'],
+    properties: {
+      messageId: { type: 'string' },
+      body: { type: 'string' },
+      callType: { enum: ['step', 'toCallback', 'fromCallback'] },
+    },
+  },
+};
+
+describeContract('responses match the official OpenAPI schemas', () => {
+  let contract: OpenApiContract;
+  let server: QStashLocal;
+  let api: ApiClient;
+  let endpoint: RecordingEndpoint;
+  let app: WorkflowApp;
+
+  const expectValid = (
+    spec: SpecName,
+    route: string,
+    method: string,
+    response: ApiResponse,
+    status: number,
+  ) => {
+    expect({ route, status: response.status, body: response.json }).toMatchObject({
+      status,
+    });
+    expect(contract.responseErrors(spec, route, method, status, response.json)).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    if (!available) {
+      throw new Error(`OpenAPI reference folder ${REFERENCE_DIR} is missing`);
+    }
+    contract = new OpenApiContract();
+    server = await startQStashLocal({ retryTimeScale: 0.0001 });
+    api = apiClient(server.url, server.token);
+    endpoint = await startRecordingEndpoint();
+    endpoint.reply(request =>
+      request.path.startsWith('/fail') ? { status: 500, body: 'broken' } : { status: 200 },
+    );
+    app = await startWorkflowApp({
+      '/ok': serve(async context => {
+        await context.run('one', () => 1);
+        await context.run('two', () => 2);
+      }, serveOptions(server)),
+      '/broken': serve(
+        async context => {
+          await context.run('one', () => 1);
+          await context.run('two', () => {
+            throw new Error('step two is broken');
+          });
+        },
+        {
+          ...serveOptions(server),
+          failureFunction: async () => 'noted',
+        },
+      ),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await endpoint?.close();
+    await server?.close();
+  });
+
+  it('finds the reference folder', () => {
+    expect(available).toBe(true);
+  });
+
+  it('publish, batch and messages', async () => {
+    const published = await api.post(`/v2/publish/${endpoint.url}/ok`, {
+      body: 'hello',
+      headers: { 'content-type': 'text/plain', 'upstash-delay': '1h' },
+    });
+    expect(published.status).toBe(200);
+    // The spec's oneOf accepts any object twice (neither branch has required
+    // fields), so a URL publish is checked against its own branch.
+    expect(contract.componentErrors('qstash', 'PublishResponse', published.json)).toEqual(
+      [],
+    );
+
+    const batch = await api.post('/v2/batch', {
+      body: JSON.stringify([{ destination: `${endpoint.url}/ok`, body: 'a' }]),
+      headers: { 'content-type': 'application/json' },
+    });
+    expectValid('qstash', '/v2/batch', 'post', batch, 200);
+
+    const message = await api.get(`/v2/messages/${published.json.messageId}`);
+    expectValid('qstash', '/v2/messages/{messageId}', 'get', message, 200);
+
+    const missing = await api.get('/v2/messages/msg_unknown');
+    expectValid('qstash', '/v2/messages/{messageId}', 'get', missing, 404);
+
+    const cancelled = await api.delete(`/v2/messages/${published.json.messageId}`);
+    expectValid('qstash', '/v2/messages/{messageId}', 'delete', cancelled, 200);
+
+    const second = await api.post(`/v2/publish/${endpoint.url}/ok`, {
+      headers: { 'upstash-delay': '1h' },
+    });
+    const bulk = await api.delete(`/v2/messages?messageIds=${second.json.messageId}`);
+    expectValid('qstash', '/v2/messages', 'delete', bulk, 200);
+    expect(bulk.json.cancelled).toBe(1);
+
+    const unauthorized = await api.post(`/v2/publish/${endpoint.url}/ok`, { auth: false });
+    expectValid('qstash', '/v2/publish/{destination}', 'post', unauthorized, 401);
+    const invalid = await api.post('/v2/publish/not-a-url');
+    expectValid('qstash', '/v2/publish/{destination}', 'post', invalid, 400);
+  });
+
+  it('logs and events', async () => {
+    await api.post(`/v2/publish/${endpoint.url}/ok`, { body: 'x' });
+    await endpoint.waitForCount(1, '/ok');
+    const logs = await waitFor(async () => {
+      const response = await api.get('/v2/logs?count=2');
+      return response.json?.logs?.length === 2 && response;
+    });
+    expectValid('qstash', '/v2/logs', 'get', logs, 200);
+    const next = await api.get(`/v2/logs?count=2&cursor=${logs.json.cursor}`);
+    expectValid('qstash', '/v2/logs', 'get', next, 200);
+
+    const events = await api.get('/v2/events?count=5');
+    expect(events.status).toBe(200);
+    for (const entry of events.json.events) {
+      expect(contract.componentErrors('qstash', 'LogEntry', entry)).toEqual([]);
+    }
+  });
+
+  it('dead letter queue', async () => {
+    const failed = await api.post(`/v2/publish/${endpoint.url}/fail`, {
+      headers: { 'upstash-retries': '0' },
+    });
+    const list = await waitFor(async () => {
+      const response = await api.get(`/v2/dlq?messageId=${failed.json.messageId}`);
+      return response.json?.messages?.length === 1 && response;
+    });
+    expectValid('qstash', '/v2/dlq', 'get', list, 200);
+    const { dlqId } = list.json.messages[0];
+
+    const one = await api.get(`/v2/dlq/${dlqId}`);
+    expectValid('qstash', '/v2/dlq/{dlqId}', 'get', one, 200);
+    expectValid('qstash', '/v2/dlq/{dlqId}', 'get', await api.get('/v2/dlq/dlq_missing'), 404);
+
+    const retried = await api.post(`/v2/dlq/retry/${dlqId}`);
+    expectValid('qstash', '/v2/dlq/retry/{dlqId}', 'post', retried, 201);
+
+    const again = await waitFor(async () => {
+      const response = await api.get(`/v2/dlq?url=${encodeURIComponent(`${endpoint.url}/fail`)}`);
+      return response.json?.messages?.length === 1 && response.json.messages[0];
+    });
+    const bulkRetry = await api.post(`/v2/dlq/retry?dlqIds=${again.dlqId}`);
+    expectValid('qstash', '/v2/dlq/retry', 'post', bulkRetry, 201);
+
+    const third = await waitFor(async () => {
+      const response = await api.get(`/v2/dlq?url=${encodeURIComponent(`${endpoint.url}/fail`)}`);
+      return response.json?.messages?.length === 1 && response.json.messages[0];
+    });
+    const deleted = await api.delete(`/v2/dlq/${third.dlqId}`);
+    expectValid('qstash', '/v2/dlq/{dlqId}', 'delete', deleted, 200);
+    expectValid(
+      'qstash',
+      '/v2/dlq/{dlqId}',
+      'delete',
+      await api.delete(`/v2/dlq/${third.dlqId}`),
+      404,
+    );
+
+    const bulkDelete = await api.delete(`/v2/dlq?url=${encodeURIComponent('http://nowhere/')}`);
+    expectValid('qstash', '/v2/dlq', 'delete', bulkDelete, 200);
+  });
+
+  it('schedules', async () => {
+    const created = await api.post(`/v2/schedules/${endpoint.url}/ok`, {
+      headers: { 'upstash-cron': 'CRON_TZ=Asia/Singapore 0 9 * * *', 'upstash-label': 'daily' },
+      body: '{"a":1}',
+    });
+    expectValid('qstash', '/v2/schedules/{destination}', 'post', created, 200);
+    const { scheduleId } = created.json;
+
+    expectValid('qstash', '/v2/schedules', 'get', await api.get('/v2/schedules'), 200);
+    expectValid(
+      'qstash',
+      '/v2/schedules/{scheduleId}',
+      'get',
+      await api.get(`/v2/schedules/${scheduleId}`),
+      200,
+    );
+    expectValid(
+      'qstash',
+      '/v2/schedules/{scheduleId}',
+      'get',
+      await api.get('/v2/schedules/scd_missing'),
+      404,
+    );
+    expectValid(
+      'qstash',
+      '/v2/schedules/{scheduleId}/pause',
+      'post',
+      await api.post(`/v2/schedules/${scheduleId}/pause`),
+      200,
+    );
+    expectValid(
+      'qstash',
+      '/v2/schedules/{scheduleId}/resume',
+      'post',
+      await api.post(`/v2/schedules/${scheduleId}/resume`),
+      200,
+    );
+    const invalid = await api.post(`/v2/schedules/${endpoint.url}/ok`, {
+      headers: { 'upstash-schedule-id': 'bad id!', 'upstash-cron': '* * * * *' },
+    });
+    expectValid('qstash', '/v2/schedules/{destination}', 'post', invalid, 400);
+    expectValid(
+      'qstash',
+      '/v2/schedules/{scheduleId}',
+      'delete',
+      await api.delete(`/v2/schedules/${scheduleId}`),
+      200,
+    );
+  });
+
+  it('signing keys', async () => {
+    expectValid('qstash', '/v2/keys', 'get', await api.get('/v2/keys'), 200);
+    expectValid('workflow', '/v2/keys', 'get', await api.get('/v2/keys'), 200);
+    expectValid('qstash', '/v2/keys/rotate', 'post', await api.post('/v2/keys/rotate'), 200);
+  });
+
+  it('workflow runs, logs and cancel', async () => {
+    const triggered = await api.post(`/v2/trigger/${app.url}/ok`, { body: '{}' , headers: { 'content-type': 'application/json' } });
+    expectValid('workflow', '/v2/trigger/{workflowUrl}', 'post', triggered, 200);
+    const client = workflowClient(server);
+    await waitForRun(client, triggered.json.workflowRunId, run => run.workflowState === 'RUN_SUCCESS');
+
+    const logs = await api.get(
+      `/v2/workflows/logs?workflowRunId=${triggered.json.workflowRunId}`,
+    );
+    expectValid('workflow', '/v2/workflows/logs', 'get', logs, 200);
+    const events = await api.get('/v2/workflows/events?groupBy=workflowRunId&count=10');
+    expectValid('workflow', '/v2/workflows/logs', 'get', events, 200);
+
+    const sleeping = await api.post(`/v2/trigger/${app.url}/ok`, {
+      headers: { 'upstash-delay': '1h' },
+    });
+    const steps = await api.get(`/v2/workflows/runs/${sleeping.json.workflowRunId}`);
+    expect(steps.status).toBe(200);
+    expect(contract.schemaErrors(rawStepsSchema, steps.json)).toEqual([]);
+
+    const cancelled = await api.delete(`/v2/workflows/runs/${sleeping.json.workflowRunId}`);
+    expectValid('workflow', '/v2/workflows/runs/{workflowRunId}', 'delete', cancelled, 200);
+    const missing = await api.delete('/v2/workflows/runs/wfr_missing');
+    expect(missing.status).toBe(404);
+    expect(contract.componentErrors('workflow', 'Error', missing.json)).toEqual([]);
+
+    const another = await api.post(`/v2/trigger/${app.url}/ok`, {
+      headers: { 'upstash-delay': '1h' },
+    });
+    const bulk = await api.delete(
+      `/v2/workflows/runs?workflowRunIds=${another.json.workflowRunId}`,
+    );
+    expectValid('workflow', '/v2/workflows/runs', 'delete', bulk, 200);
+    expect(bulk.json.cancelled).toBe(1);
+  });
+
+  it('workflow dead letter queue', async () => {
+    const client = workflowClient(server);
+    const start = async () => {
+      const { workflowRunId } = await client.trigger({ url: `${app.url}/broken`, retries: 0 });
+      const run = await waitForRun(
+        client,
+        workflowRunId,
+        r => r.workflowState === 'RUN_FAILED' && r.failureFunction?.state === 'CALLBACK_SUCCESS',
+        'a failed run whose failure function ran',
+      );
+      return run.dlqId!;
+    };
+    const dlqId = await start();
+
+    const list = await api.get('/v2/workflows/dlq');
+    expectValid('workflow', '/v2/workflows/dlq', 'get', list, 200);
+    const sdkList = await api.get('/v2/dlq?source=workflow');
+    expectValid('workflow', '/v2/workflows/dlq', 'get', sdkList, 200);
+    const one = await api.get(`/v2/workflows/dlq/${dlqId}`);
+    expectValid('workflow', '/v2/workflows/dlq/{dlqId}', 'get', one, 200);
+    expectValid(
+      'workflow',
+      '/v2/workflows/dlq/{dlqId}',
+      'get',
+      await api.get('/v2/workflows/dlq/dlq_missing'),
+      404,
+    );
+
+    // The failure function succeeded, so there is nothing to retry.
+    const callback = await api.post(`/v2/workflows/dlq/callback/${dlqId}`);
+    expectValid('workflow', '/v2/workflows/dlq/callback/{dlqId}', 'post', callback, 400);
+
+    const resumed = await api.post(`/v2/workflows/dlq/resume/${dlqId}`);
+    expectValid('workflow', '/v2/workflows/dlq/resume/{dlqId}', 'post', resumed, 200);
+
+    const restarted = await api.post(`/v2/workflows/dlq/restart/${await start()}`);
+    expectValid('workflow', '/v2/workflows/dlq/restart/{dlqId}', 'post', restarted, 200);
+
+    const bulkResume = await api.post(`/v2/workflows/dlq/resume?dlqIds=${await start()}`);
+    expectValid('workflow', '/v2/workflows/dlq/resume', 'post', bulkResume, 200);
+    const bulkRestart = await api.post(`/v2/workflows/dlq/restart?dlqIds=${await start()}`);
+    expectValid('workflow', '/v2/workflows/dlq/restart', 'post', bulkRestart, 200);
+
+    const toDelete = await start();
+    expectValid(
+      'workflow',
+      '/v2/workflows/dlq/{dlqId}',
+      'delete',
+      await api.delete(`/v2/workflows/dlq/${toDelete}`),
+      200,
+    );
+    const bulkDelete = await api.delete(`/v2/workflows/dlq?dlqIds=${await start()}`);
+    expectValid('workflow', '/v2/workflows/dlq', 'delete', bulkDelete, 200);
+  });
+});

@@ -1,0 +1,168 @@
+import { Clock } from '../clock';
+import { newDlqId } from '../ids';
+import { MessageCancellation } from '../messages/cancellation';
+import { MessageLog } from '../messages/messageLog';
+import { StoredMessage } from '../store/messageStore';
+import { Stores } from '../store/stores';
+import { ScheduleService } from '../schedules/scheduleService';
+import { signDelivery } from '../signing';
+import { SigningKeys } from '../signingKeys';
+import { WorkflowRuns } from '../workflow/workflowRuns';
+import { CallbackSender } from './callbacks';
+import { AttemptResult, isSuccess, responseHeader, sendRequest } from './httpAttempt';
+import { buildOutgoingRequest } from './outgoingRequest';
+import { nextRetryDelayMs } from './retrySchedule';
+
+export interface DeliverySettings {
+  retryTimeScale: number;
+  defaultTimeoutMs: number;
+}
+
+function errorText(result: AttemptResult): string {
+  return result.kind === 'error'
+    ? result.error
+    : `destination answered with status ${result.status}`;
+}
+
+function responseDetails(result: AttemptResult) {
+  return result.kind === 'response'
+    ? {
+        responseStatus: result.status,
+        responseBody: result.body.toString('base64'),
+        responseHeaders: result.headers,
+      }
+    : {};
+}
+
+/** Performs one delivery attempt of a message and records what came of it. */
+export class DeliveryWorker {
+  private readonly stopController = new AbortController();
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly clock: Clock,
+    private readonly messageLog: MessageLog,
+    private readonly cancellation: MessageCancellation,
+    private readonly signingKeys: SigningKeys,
+    private readonly callbacks: CallbackSender,
+    private readonly workflows: WorkflowRuns,
+    private readonly schedules: ScheduleService,
+    private readonly settings: DeliverySettings,
+  ) {}
+
+  /**
+   * Aborts attempts in flight. Their messages stay claimed in the data file,
+   * and the next start sends them again (delivery is at-least-once).
+   */
+  stop(): void {
+    this.stopController.abort();
+  }
+
+  /** Delivers a message the dispatcher has claimed (state `active`). */
+  async attempt(messageId: string): Promise<void> {
+    if (this.stopController.signal.aborted) return;
+    const message = this.stores.messages.get(messageId);
+    if (!message) return;
+    const run =
+      message.runKey === undefined
+        ? undefined
+        : this.stores.workflows.getRun(message.runKey);
+    const request = buildOutgoingRequest(message, run, this.stores.workflows);
+    request.headers['upstash-signature'] = await signDelivery(
+      this.signingKeys.current,
+      request.url,
+      request.body ?? new Uint8Array(),
+    );
+    this.stores.transaction(() => {
+      this.messageLog.record(message, 'ACTIVE', this.clock.now());
+      this.workflows.attemptStarted(message);
+    });
+    const result = await sendRequest(
+      request,
+      message.config.timeoutMs ?? this.settings.defaultTimeoutMs,
+      this.stopController.signal,
+    );
+    if (this.stopController.signal.aborted) return;
+    this.stores.transaction(() => this.settle(messageId, result));
+  }
+
+  private settle(messageId: string, result: AttemptResult): void {
+    const message = this.stores.messages.get(messageId);
+    // Gone means the message was cancelled while it was away; nothing to record.
+    if (!message) return;
+    const now = this.clock.now();
+
+    if (isSuccess(result)) {
+      this.stores.messages.delete(messageId);
+      this.messageLog.record(message, 'DELIVERED', now, {
+        responseStatus: (result as { status: number }).status,
+      });
+      this.workflows.delivered(message, result);
+      this.schedules.recordTickOutcome(message, 'SUCCESS');
+      this.callbacks.afterAttempt(message, result);
+      return;
+    }
+
+    if (message.cancelRequested) {
+      this.cancellation.finish(message, now);
+      return;
+    }
+
+    const nonRetryable =
+      result.kind === 'response' &&
+      result.status === 489 &&
+      responseHeader(result, 'upstash-nonretryable-error') === 'true';
+
+    if (!nonRetryable && message.retried < message.maxRetries) {
+      const nextAt =
+        now + nextRetryDelayMs(message, result, this.settings.retryTimeScale, Date.now());
+      this.stores.messages.scheduleRetry(messageId, message.retried + 1, nextAt);
+      this.messageLog.record(message, 'ERROR', now, {
+        error: errorText(result),
+        nextDeliveryTime: nextAt,
+        ...responseDetails(result),
+      });
+      this.messageLog.record(message, 'RETRY', now, { nextDeliveryTime: nextAt });
+      this.workflows.retrying(message, result, nextAt);
+      this.callbacks.afterAttempt(message, result);
+      return;
+    }
+
+    this.stores.messages.delete(messageId);
+    this.messageLog.record(message, 'ERROR', now, {
+      error: errorText(result),
+      ...responseDetails(result),
+    });
+    this.messageLog.record(message, 'FAILED', now, {
+      error: nonRetryable ? 'destination marked the error as non-retryable' : errorText(result),
+    });
+    this.callbacks.afterAttempt(message, result);
+    this.schedules.recordTickOutcome(message, 'FAIL');
+    if (!this.workflows.failed(message, result)) {
+      this.deadLetter(message, result, now);
+      this.callbacks.afterFailure(message, result);
+    }
+  }
+
+  private deadLetter(message: StoredMessage, result: AttemptResult, now: number): void {
+    this.stores.dlq.insert({
+      dlqId: newDlqId(),
+      messageId: message.messageId,
+      createdAt: now,
+      messageCreatedAt: message.createdAt,
+      notBefore: message.notBefore,
+      maxRetries: message.maxRetries,
+      callerIp: message.callerIp,
+      scheduleId: message.scheduleId,
+      config: message.config,
+      body: message.body,
+      ...(result.kind === 'response'
+        ? {
+            responseStatus: result.status,
+            responseHeader: result.headers,
+            responseBody: result.body,
+          }
+        : {}),
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { Clock } from '../clock';
+import { MessageStore } from '../store/messageStore';
+import { WakeTimer } from '../wakeTimer';
+
+/** Upper bound of rounds in one `runDue`, against endlessly failing destinations. */
+const MAX_DRAIN_ROUNDS = 100_000;
+
+/**
+ * Decides when messages are attempted: as soon as they are due, at most
+ * `maxConcurrency` at once. The message table is the queue, so a restart
+ * continues where the last process stopped.
+ */
+export class Dispatcher {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly timer: WakeTimer;
+  private pumpScheduled = false;
+  private closed = false;
+  private attempt?: (messageId: string) => Promise<void>;
+
+  constructor(
+    private readonly messages: MessageStore,
+    private readonly clock: Clock,
+    private readonly maxConcurrency: number,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.timer = new WakeTimer(clock, () => this.pump());
+  }
+
+  /** Tells the dispatcher a message becomes due at `dueAt`. */
+  wake(dueAt: number): void {
+    if (this.closed) return;
+    if (dueAt <= this.clock.now()) this.schedulePump();
+    else this.timer.wakeAtOrBefore(dueAt);
+  }
+
+  /** Starts attempting messages with `attempt`; messages cut off by a stop go first. */
+  start(attempt: (messageId: string) => Promise<void>): void {
+    this.attempt = attempt;
+    this.messages.releaseInterrupted();
+    this.schedulePump();
+  }
+
+  /**
+   * Attempts everything due at `at` (default: now), including retries and
+   * follow-up messages that become due by then, and waits for the attempts.
+   */
+  async runDue(at: number = this.clock.now()): Promise<void> {
+    for (let round = 0; round < MAX_DRAIN_ROUNDS && !this.closed; round++) {
+      this.startDue(at);
+      if (this.inFlight.size === 0) {
+        if (this.messages.due(at, 1).length === 0) return;
+        continue;
+      }
+      await Promise.race(this.inFlight.values());
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.timer.stop();
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    try {
+      this.startDue(this.clock.now());
+      const next = this.messages.nextDueTime();
+      if (next !== undefined && next > this.clock.now()) {
+        this.timer.wakeAtOrBefore(next);
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private startDue(at: number): void {
+    const attempt = this.attempt;
+    const free = this.maxConcurrency - this.inFlight.size;
+    if (!attempt || free <= 0) return;
+    for (const messageId of this.messages.due(at, free)) {
+      if (!this.messages.claim(messageId)) continue;
+      const running = attempt(messageId)
+        .catch(this.onError)
+        .finally(() => {
+          this.inFlight.delete(messageId);
+          this.schedulePump();
+        });
+      this.inFlight.set(messageId, running);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+import { Clock } from '../clock';
+import { parseMessageConfig } from '../config/parseMessageConfig';
+import { badRequest, notFound } from '../errors';
+import { isIdentifier, newScheduleId } from '../ids';
+import { bodyFields, redactBody } from '../messages/bodyEncoding';
+import { DEFAULT_RETRIES, Publisher } from '../messages/publisher';
+import { deliveredHeaderRecord } from '../messages/views';
+import { StoredMessage } from '../store/messageStore';
+import { ScheduleTickState, StoredSchedule } from '../store/scheduleStore';
+import { Stores } from '../store/stores';
+import { CronSchedule, nextTick, parseCron } from './cron';
+
+// Headers that configure the schedule itself or only make sense once.
+const NOT_PER_TICK = new Set([
+  'upstash-cron',
+  'upstash-schedule-id',
+  'upstash-deduplication-id',
+  'upstash-content-based-deduplication',
+]);
+
+/** Missed ticks fired in one go at most, so a long pause cannot flood a destination. */
+const MAX_CATCH_UP_TICKS = 1000;
+
+function tickHeaders(headers: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const keep =
+      name === 'content-type' ||
+      (name.startsWith('upstash-') &&
+        !NOT_PER_TICK.has(name) &&
+        !name.startsWith('upstash-telemetry-'));
+    if (keep) result[name] = value;
+  }
+  return result;
+}
+
+export interface ScheduleRequest {
+  destination: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  callerIp: string;
+}
+
+/** Schedules: their definitions, their views and the messages their ticks publish. */
+export class ScheduleService {
+  constructor(
+    private readonly stores: Stores,
+    private readonly clock: Clock,
+    private readonly publisher: Publisher,
+    private readonly onChanged: () => void,
+  ) {}
+
+  /** Creates or replaces (by `Upstash-Schedule-Id`) a schedule. */
+  upsert(request: ScheduleRequest): { scheduleId: string } {
+    const cronText = request.headers['upstash-cron'];
+    if (!cronText) throw badRequest('missing Upstash-Cron header');
+    let cron: CronSchedule;
+    try {
+      cron = parseCron(cronText);
+    } catch (error) {
+      throw badRequest(`invalid Upstash-Cron header: ${(error as Error).message}`);
+    }
+    const requestedId = request.headers['upstash-schedule-id'];
+    if (requestedId !== undefined && !isIdentifier(requestedId)) {
+      throw badRequest(
+        'invalid Upstash-Schedule-Id header: must match [A-Za-z0-9._-]+',
+      );
+    }
+    const headers = tickHeaders(request.headers);
+    const config = parseMessageConfig(request.destination, headers);
+    if (config.workflow) {
+      throw badRequest(
+        'Upstash-Workflow-* headers are not allowed on schedules; schedule the workflow URL instead',
+      );
+    }
+
+    const now = this.clock.now();
+    const scheduleId = requestedId ?? newScheduleId();
+    this.stores.transaction(() => {
+      const existing = this.stores.schedules.get(scheduleId);
+      this.stores.schedules.upsert({
+        scheduleId,
+        cron: cron.text,
+        destination: request.destination,
+        headers,
+        body: request.body,
+        // Re-posting a definition keeps the pause state and history.
+        isPaused: existing?.isPaused ?? false,
+        createdAt: existing?.createdAt ?? now,
+        lastScheduleTime: existing?.lastScheduleTime,
+        lastScheduleStates: existing?.lastScheduleStates ?? {},
+        nextScheduleTime: nextTick(cron, now),
+        callerIp: request.callerIp,
+      });
+    });
+    this.onChanged();
+    return { scheduleId };
+  }
+
+  get(scheduleId: string): StoredSchedule {
+    const schedule = this.stores.schedules.get(scheduleId);
+    if (!schedule) throw notFound(`schedule ${scheduleId} not found`);
+    return schedule;
+  }
+
+  list(): StoredSchedule[] {
+    return this.stores.schedules.list();
+  }
+
+  delete(scheduleId: string): void {
+    if (!this.stores.schedules.delete(scheduleId)) {
+      throw notFound(`schedule ${scheduleId} not found`);
+    }
+    this.onChanged();
+  }
+
+  setPaused(scheduleId: string, paused: boolean): void {
+    const schedule = this.get(scheduleId);
+    if (schedule.isPaused === paused) return;
+    this.stores.schedules.upsert({
+      ...schedule,
+      isPaused: paused,
+      // A resumed schedule continues from now, not with the ticks it missed.
+      nextScheduleTime: paused
+        ? schedule.nextScheduleTime
+        : nextTick(parseCron(schedule.cron), this.clock.now()),
+    });
+    this.onChanged();
+  }
+
+  /** Publishes the ticks due at or before `at`; returns how many were published. */
+  fireDue(at: number): number {
+    let published = 0;
+    for (const schedule of this.stores.schedules.due(at)) {
+      const cron = parseCron(schedule.cron);
+      const config = parseMessageConfig(schedule.destination, schedule.headers);
+      let slot = schedule.nextScheduleTime;
+      let lastSlot = schedule.lastScheduleTime;
+      let states = schedule.lastScheduleStates;
+      for (let tick = 0; slot !== undefined && slot <= at && tick < MAX_CATCH_UP_TICKS; tick++) {
+        const { messageId } = this.publisher.publish({
+          config,
+          body: schedule.body,
+          context: { callerIp: schedule.callerIp, scheduleId: schedule.scheduleId, at: slot },
+        });
+        states = { [messageId]: 'IN_PROGRESS' };
+        lastSlot = slot;
+        slot = nextTick(cron, slot);
+        published += 1;
+      }
+      if (slot !== undefined && slot <= at) slot = nextTick(cron, at);
+      this.stores.schedules.upsert({
+        ...schedule,
+        lastScheduleTime: lastSlot,
+        nextScheduleTime: slot,
+        lastScheduleStates: states,
+      });
+    }
+    return published;
+  }
+
+  /** Notes the final state of a tick's message in `lastScheduleStates`. */
+  recordTickOutcome(message: StoredMessage, state: ScheduleTickState): void {
+    if (!message.scheduleId) return;
+    const schedule = this.stores.schedules.get(message.scheduleId);
+    if (!schedule || !(message.messageId in schedule.lastScheduleStates)) return;
+    this.stores.schedules.upsert({
+      ...schedule,
+      lastScheduleStates: { ...schedule.lastScheduleStates, [message.messageId]: state },
+    });
+  }
+
+  nextTickTime(): number | undefined {
+    return this.stores.schedules.nextTickTime();
+  }
+}
+
+/** A schedule as `GET /v2/schedules/{id}` returns it. */
+export function scheduleView(schedule: StoredSchedule) {
+  const config = parseMessageConfig(schedule.destination, schedule.headers);
+  return {
+    scheduleId: schedule.scheduleId,
+    cron: schedule.cron,
+    destination: schedule.destination,
+    method: config.method,
+    header: deliveredHeaderRecord(config),
+    ...bodyFields(redactBody(schedule.body, config.redact)),
+    retries: config.retries ?? DEFAULT_RETRIES,
+    ...(config.delayMs !== undefined ? { delay: Math.round(config.delayMs / 1000) } : {}),
+    ...(config.callback ? { callback: config.callback.url } : {}),
+    ...(config.failureCallback ? { failureCallback: config.failureCallback.url } : {}),
+    callerIp: schedule.callerIp,
+    isPaused: schedule.isPaused,
+    createdAt: schedule.createdAt,
+    ...(schedule.lastScheduleTime !== undefined
+      ? { lastScheduleTime: schedule.lastScheduleTime }
+      : {}),
+    ...(schedule.nextScheduleTime !== undefined
+      ? { nextScheduleTime: schedule.nextScheduleTime }
+      : {}),
+    lastScheduleStates: schedule.lastScheduleStates,
+    ...(config.labels.length ? { labels: config.labels, label: config.labels[0] } : {}),
+    ...(config.retryDelayExpression
+      ? { retryDelayExpression: config.retryDelayExpression }
+      : {}),
+    ...(config.flowControl
+      ? {
+          flowControlKey: config.flowControl.key,
+          ...(config.flowControl.parallelism !== undefined
+            ? { parallelism: config.flowControl.parallelism }
+            : {}),
+          ...(config.flowControl.rate !== undefined ? { rate: config.flowControl.rate } : {}),
+          ...(config.flowControl.periodSeconds !== undefined
+            ? { period: config.flowControl.periodSeconds }
+            : {}),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,500 @@
+import { CallbackConfig, FlowControl, MessageConfig } from '../config/messageConfig';
+import { SqliteDatabase } from './database';
+import { WhereBuilder } from './where';
+
+export const RUN_STATES = [
+  'RUN_STARTED',
+  'RUN_SUCCESS',
+  'RUN_FAILED',
+  'RUN_CANCELED',
+] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** Settings given when the run was started; later step messages inherit them. */
+export interface RunConfig {
+  retries?: number;
+  retryDelayExpression?: string;
+  flowControl?: FlowControl;
+  failureCallback?: CallbackConfig;
+  contentType?: string;
+  /** Headers of the start request, sent again with every step. */
+  userHeaders: Array<[string, string]>;
+  initMessageId: string;
+}
+
+/** A failed delivery attempt as the workflow logs show it. */
+export interface StepError {
+  error: string;
+  body: string;
+  headers: Record<string, string[]>;
+  status: number;
+  time: number;
+}
+
+export type FailureCallbackState =
+  | 'CALLBACK_INPROGRESS'
+  | 'CALLBACK_SUCCESS'
+  | 'CALLBACK_FAIL'
+  | 'CALLBACK_CANCELED';
+
+export interface FailureFunctionInfo {
+  messageId: string;
+  url: string;
+  state: FailureCallbackState;
+  failHeaders: Record<string, string[]>;
+  failStatus: number;
+  failResponse: string;
+  dlqId: string;
+  maxRetries: number;
+  errors: StepError[];
+  responseStatus?: number;
+  responseBody?: string;
+  responseHeaders?: Record<string, string[]>;
+  nextDeliveryTime?: number;
+}
+
+export interface StoredRun {
+  runKey: number;
+  runId: string;
+  workflowUrl: string;
+  state: RunState;
+  createdAt: number;
+  completedAt?: number;
+  initialBody: Buffer;
+  config: RunConfig;
+  response?: string;
+  dlqId?: string;
+  failureFunction?: FailureFunctionInfo;
+  callerIp: string;
+  labels: string[];
+  flowControlKey?: string;
+}
+
+export type WorkflowMessageState =
+  | 'pending'
+  | 'active'
+  | 'retry'
+  | 'delivered'
+  | 'failed'
+  | 'cancelled';
+
+/** A message that belongs to a run, in the order the run received it. */
+export interface StoredWorkflowMessage {
+  runKey: number;
+  seq: number;
+  messageId: string;
+  callType: 'step' | 'toCallback' | 'fromCallback';
+  /** The SDK's step id this message carries or serves, when known. */
+  stepId?: number;
+  body: Buffer;
+  createdAt: number;
+  deliveryState: WorkflowMessageState;
+  maxRetries: number;
+  errors: StepError[];
+  nextDeliveryAt?: number;
+  errorStepName?: string;
+  /** The message as published, so a resumed run can send it again. */
+  config: MessageConfig;
+}
+
+export interface RunFilter {
+  runIds?: string[];
+  workflowUrls?: string[];
+  workflowUrlPrefixes?: string[];
+  createdAt?: number;
+  states?: string[];
+  fromDate?: number;
+  toDate?: number;
+  labels?: string[];
+  flowControlKeys?: string[];
+  callerIps?: string[];
+}
+
+export interface WorkflowDlqEntry {
+  dlqId: string;
+  runKey: number;
+  messageId: string;
+  createdAt: number;
+  workflowRunId: string;
+  workflowUrl: string;
+  workflowCreatedAt: number;
+  labels: string[];
+  flowControlKey?: string;
+  callerIp: string;
+  responseStatus?: number;
+  responseHeader?: Record<string, string[]>;
+  responseBody?: Buffer;
+  message: {
+    url: string;
+    method: string;
+    header: Record<string, string[]>;
+    maxRetries: number;
+    createdAt: number;
+    notBefore: number;
+  };
+  body: Buffer;
+}
+
+export interface WorkflowDlqFilter {
+  dlqIds?: string[];
+  workflowUrls?: string[];
+  runIds?: string[];
+  workflowCreatedAt?: number;
+  labels?: string[];
+  failureFunctionStates?: string[];
+  callerIps?: string[];
+  flowControlKeys?: string[];
+  responseStatuses?: number[];
+  fromDate?: number;
+  toDate?: number;
+}
+
+interface RunRow {
+  run_key: number;
+  run_id: string;
+  workflow_url: string;
+  state: RunState;
+  created_at: number;
+  completed_at: number | null;
+  initial_body: Buffer;
+  config: string;
+  response: string | null;
+  dlq_id: string | null;
+  failure_function: string | null;
+  caller_ip: string;
+  labels: string;
+  flow_control_key: string | null;
+}
+
+interface WorkflowMessageRow {
+  run_key: number;
+  seq: number;
+  message_id: string;
+  call_type: StoredWorkflowMessage['callType'];
+  step_id: number | null;
+  body: Buffer;
+  created_at: number;
+  delivery_state: WorkflowMessageState;
+  max_retries: number;
+  errors: string;
+  next_delivery_at: number | null;
+  error_step_name: string | null;
+  config: string;
+}
+
+interface WorkflowDlqRow {
+  position: number;
+  dlq_id: string;
+  run_key: number;
+  message_id: string;
+  created_at: number;
+  workflow_run_id: string;
+  workflow_url: string;
+  workflow_created_at: number;
+  labels: string;
+  flow_control_key: string | null;
+  caller_ip: string;
+  response_status: number | null;
+  response_header: string | null;
+  response_body: Buffer | null;
+  message: string;
+  body: Buffer;
+}
+
+function runFromRow(row: RunRow): StoredRun {
+  return {
+    runKey: row.run_key,
+    runId: row.run_id,
+    workflowUrl: row.workflow_url,
+    state: row.state,
+    createdAt: row.created_at,
+    completedAt: row.completed_at ?? undefined,
+    initialBody: row.initial_body,
+    config: JSON.parse(row.config) as RunConfig,
+    response: row.response ?? undefined,
+    dlqId: row.dlq_id ?? undefined,
+    failureFunction: row.failure_function
+      ? (JSON.parse(row.failure_function) as FailureFunctionInfo)
+      : undefined,
+    callerIp: row.caller_ip,
+    labels: JSON.parse(row.labels) as string[],
+    flowControlKey: row.flow_control_key ?? undefined,
+  };
+}
+
+function messageFromRow(row: WorkflowMessageRow): StoredWorkflowMessage {
+  return {
+    runKey: row.run_key,
+    seq: row.seq,
+    messageId: row.message_id,
+    callType: row.call_type,
+    stepId: row.step_id ?? undefined,
+    body: row.body,
+    createdAt: row.created_at,
+    deliveryState: row.delivery_state,
+    maxRetries: row.max_retries,
+    errors: JSON.parse(row.errors) as StepError[],
+    nextDeliveryAt: row.next_delivery_at ?? undefined,
+    errorStepName: row.error_step_name ?? undefined,
+    config: JSON.parse(row.config) as MessageConfig,
+  };
+}
+
+function dlqFromRow(row: WorkflowDlqRow): WorkflowDlqEntry {
+  return {
+    dlqId: row.dlq_id,
+    runKey: row.run_key,
+    messageId: row.message_id,
+    createdAt: row.created_at,
+    workflowRunId: row.workflow_run_id,
+    workflowUrl: row.workflow_url,
+    workflowCreatedAt: row.workflow_created_at,
+    labels: JSON.parse(row.labels) as string[],
+    flowControlKey: row.flow_control_key ?? undefined,
+    callerIp: row.caller_ip,
+    responseStatus: row.response_status ?? undefined,
+    responseHeader: row.response_header
+      ? (JSON.parse(row.response_header) as Record<string, string[]>)
+      : undefined,
+    responseBody: row.response_body ?? undefined,
+    message: JSON.parse(row.message) as WorkflowDlqEntry['message'],
+    body: row.body,
+  };
+}
+
+export class WorkflowStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  createRun(run: Omit<StoredRun, 'runKey'>): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO workflow_runs (run_id, workflow_url, state, created_at, completed_at,
+          initial_body, config, response, dlq_id, failure_function, caller_ip, labels,
+          flow_control_key)
+         VALUES (@runId, @workflowUrl, @state, @createdAt, NULL, @initialBody, @config,
+          NULL, NULL, NULL, @callerIp, @labels, @flowControlKey)`,
+      )
+      .run({
+        runId: run.runId,
+        workflowUrl: run.workflowUrl,
+        state: run.state,
+        createdAt: run.createdAt,
+        initialBody: run.initialBody,
+        config: JSON.stringify(run.config),
+        callerIp: run.callerIp,
+        labels: JSON.stringify(run.labels),
+        flowControlKey: run.flowControlKey ?? null,
+      });
+    return Number(result.lastInsertRowid);
+  }
+
+  getRun(runKey: number): StoredRun | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM workflow_runs WHERE run_key = ?')
+      .get(runKey) as RunRow | undefined;
+    return row ? runFromRow(row) : undefined;
+  }
+
+  /** The newest run with this id, whatever its state. */
+  latestRun(runId: string): StoredRun | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM workflow_runs WHERE run_id = ? ORDER BY run_key DESC LIMIT 1')
+      .get(runId) as RunRow | undefined;
+    return row ? runFromRow(row) : undefined;
+  }
+
+  activeRun(runId: string): StoredRun | undefined {
+    const run = this.latestRun(runId);
+    return run?.state === 'RUN_STARTED' ? run : undefined;
+  }
+
+  finishRun(runKey: number, state: RunState, completedAt: number, response?: string): void {
+    this.db
+      .prepare(
+        'UPDATE workflow_runs SET state = ?, completed_at = ?, response = ? WHERE run_key = ?',
+      )
+      .run(state, completedAt, response ?? null, runKey);
+  }
+
+  /** Records which message started a run (restarts send a new one). */
+  setInitMessage(runKey: number, messageId: string): void {
+    const run = this.getRun(runKey);
+    if (!run) return;
+    this.db
+      .prepare('UPDATE workflow_runs SET config = ? WHERE run_key = ?')
+      .run(JSON.stringify({ ...run.config, initMessageId: messageId }), runKey);
+  }
+
+  setDlqId(runKey: number, dlqId: string | undefined): void {
+    this.db
+      .prepare('UPDATE workflow_runs SET dlq_id = ? WHERE run_key = ?')
+      .run(dlqId ?? null, runKey);
+  }
+
+  setFailureFunction(runKey: number, info: FailureFunctionInfo | undefined): void {
+    this.db
+      .prepare('UPDATE workflow_runs SET failure_function = ? WHERE run_key = ?')
+      .run(info ? JSON.stringify(info) : null, runKey);
+  }
+
+  /** Newest first, continuing below the cursor. */
+  listRuns(filter: RunFilter, count: number, cursor?: number): StoredRun[] {
+    const where = new WhereBuilder()
+      .anyOf('run_id', filter.runIds)
+      .anyOf('workflow_url', filter.workflowUrls)
+      .startsWithAny('workflow_url', filter.workflowUrlPrefixes)
+      .equals('created_at', filter.createdAt)
+      .anyOf('state', filter.states)
+      .anyOf('flow_control_key', filter.flowControlKeys)
+      .anyOf('caller_ip', filter.callerIps)
+      .hasAnyLabel('labels', filter.labels)
+      .atLeast('created_at', filter.fromDate)
+      .atMost('created_at', filter.toDate)
+      .below('run_key', cursor);
+    const rows = this.db
+      .prepare(`SELECT * FROM workflow_runs ${where.sql} ORDER BY run_key DESC LIMIT ?`)
+      .all(...where.params, count) as RunRow[];
+    return rows.map(runFromRow);
+  }
+
+  addMessage(message: StoredWorkflowMessage): void {
+    this.db
+      .prepare(
+        `INSERT INTO workflow_messages (run_key, seq, message_id, call_type, step_id, body,
+          created_at, delivery_state, max_retries, errors, next_delivery_at,
+          error_step_name, config)
+         VALUES (@runKey, @seq, @messageId, @callType, @stepId, @body, @createdAt, @deliveryState,
+          @maxRetries, @errors, @nextDeliveryAt, @errorStepName, @config)`,
+      )
+      .run({
+        ...message,
+        stepId: message.stepId ?? null,
+        errors: JSON.stringify(message.errors),
+        nextDeliveryAt: message.nextDeliveryAt ?? null,
+        errorStepName: message.errorStepName ?? null,
+        config: JSON.stringify(message.config),
+      });
+  }
+
+  nextSeq(runKey: number): number {
+    const row = this.db
+      .prepare('SELECT MAX(seq) AS last FROM workflow_messages WHERE run_key = ?')
+      .get(runKey) as { last: number | null };
+    return (row.last ?? -1) + 1;
+  }
+
+  messages(runKey: number): StoredWorkflowMessage[] {
+    const rows = this.db
+      .prepare('SELECT * FROM workflow_messages WHERE run_key = ? ORDER BY seq')
+      .all(runKey) as WorkflowMessageRow[];
+    return rows.map(messageFromRow);
+  }
+
+  message(runKey: number, seq: number): StoredWorkflowMessage | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM workflow_messages WHERE run_key = ? AND seq = ?')
+      .get(runKey, seq) as WorkflowMessageRow | undefined;
+    return row ? messageFromRow(row) : undefined;
+  }
+
+  updateMessage(
+    runKey: number,
+    seq: number,
+    changes: Partial<
+      Pick<
+        StoredWorkflowMessage,
+        'deliveryState' | 'errors' | 'nextDeliveryAt' | 'errorStepName'
+      >
+    >,
+  ): void {
+    const current = this.message(runKey, seq);
+    if (!current) return;
+    const next = { ...current, ...changes };
+    this.db
+      .prepare(
+        `UPDATE workflow_messages SET delivery_state = ?, errors = ?, next_delivery_at = ?,
+          error_step_name = ? WHERE run_key = ? AND seq = ?`,
+      )
+      .run(
+        next.deliveryState,
+        JSON.stringify(next.errors),
+        next.nextDeliveryAt ?? null,
+        next.errorStepName ?? null,
+        runKey,
+        seq,
+      );
+  }
+
+  insertDlq(entry: WorkflowDlqEntry): void {
+    this.db
+      .prepare(
+        `INSERT INTO workflow_dlq (dlq_id, run_key, message_id, created_at, workflow_run_id,
+          workflow_url, workflow_created_at, labels, flow_control_key, caller_ip,
+          response_status, response_header, response_body, message, body)
+         VALUES (@dlqId, @runKey, @messageId, @createdAt, @workflowRunId, @workflowUrl,
+          @workflowCreatedAt, @labels, @flowControlKey, @callerIp, @responseStatus,
+          @responseHeader, @responseBody, @message, @body)`,
+      )
+      .run({
+        ...entry,
+        labels: JSON.stringify(entry.labels),
+        flowControlKey: entry.flowControlKey ?? null,
+        responseStatus: entry.responseStatus ?? null,
+        responseHeader: entry.responseHeader ? JSON.stringify(entry.responseHeader) : null,
+        responseBody: entry.responseBody ?? null,
+        message: JSON.stringify(entry.message),
+      });
+  }
+
+  getDlq(dlqId: string): WorkflowDlqEntry | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM workflow_dlq WHERE dlq_id = ?')
+      .get(dlqId) as WorkflowDlqRow | undefined;
+    return row ? dlqFromRow(row) : undefined;
+  }
+
+  deleteDlq(dlqId: string): boolean {
+    return (
+      this.db.prepare('DELETE FROM workflow_dlq WHERE dlq_id = ?').run(dlqId).changes === 1
+    );
+  }
+
+  /** Newest first, continuing below the cursor; returns one extra row to detect more. */
+  listDlq(
+    filter: WorkflowDlqFilter,
+    count: number,
+    cursor?: number,
+  ): { entries: WorkflowDlqEntry[]; cursor?: string } {
+    const where = new WhereBuilder()
+      .anyOf('d.dlq_id', filter.dlqIds)
+      .anyOf('d.workflow_url', filter.workflowUrls)
+      .anyOf('d.workflow_run_id', filter.runIds)
+      .equals('d.workflow_created_at', filter.workflowCreatedAt)
+      .anyOf('d.flow_control_key', filter.flowControlKeys)
+      .anyOf('d.caller_ip', filter.callerIps)
+      .anyOf('d.response_status', filter.responseStatuses)
+      .hasAnyLabel('d.labels', filter.labels)
+      .atLeast('d.created_at', filter.fromDate)
+      .atMost('d.created_at', filter.toDate)
+      .below('d.position', cursor);
+    if (filter.failureFunctionStates?.length) {
+      where.raw(
+        `json_extract(r.failure_function, '$.state') IN (${filter.failureFunctionStates
+          .map(() => '?')
+          .join(', ')})`,
+        ...filter.failureFunctionStates,
+      );
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT d.* FROM workflow_dlq d JOIN workflow_runs r ON r.run_key = d.run_key
+         ${where.sql} ORDER BY d.position DESC LIMIT ?`,
+      )
+      .all(...where.params, count + 1) as WorkflowDlqRow[];
+    const page = rows.slice(0, count);
+    return {
+      entries: page.map(dlqFromRow),
+      cursor: rows.length > count ? String(page[page.length - 1].position) : undefined,
+    };
+  }
+}
