@@ -83,6 +83,9 @@ class FakeThirdParties {
   );
 }
 
+// Real runs through a local QStash: slower than a unit test, bounded by waitForRun.
+jest.setTimeout(90_000);
+
 const databases = createTestDatabases();
 
 async function waitForRun(
@@ -217,6 +220,7 @@ describe.each(databases.eachSupportedId())('sgcarstrends workflows on %p', datab
 
   it('does not post twice when QStash delivers the same calls again', async () => {
     const cars = fakes.deliveries.filter(d => d.url === runnerUrl('cars'));
+    const runId = cars[cars.length - 1].headers['upstash-workflow-runid'];
     expect(cars.length).toBeGreaterThanOrEqual(4);
     const rowsBefore = await knex('cars').count({ count: '*' });
     for (const delivery of cars) {
@@ -230,6 +234,14 @@ describe.each(databases.eachSupportedId())('sgcarstrends workflows on %p', datab
     expect(fakes.discordPosts).toHaveLength(1);
     expect(fakes.telegramPosts).toHaveLength(1);
     expect(await knex('cars').count({ count: '*' })).toEqual(rowsBefore);
+
+    // The publish steps did run again, and the ledger answered for them.
+    const { steps } = await stepsOf('cars', runId);
+    const discord = steps.filter(s => s.stepName === 'Publish to Discord');
+    expect(discord.length).toBeGreaterThan(1);
+    expect(discord.slice(1).map(s => s.outputSummary)).toEqual(
+      discord.slice(1).map(() => expect.stringContaining('"status":"already-posted"')),
+    );
   });
 
   it('stops before posting when the file did not change', async () => {
