@@ -65,6 +65,9 @@ describeContract('responses match the official OpenAPI schemas', () => {
     if (!available) {
       throw new Error(`OpenAPI reference folder ${REFERENCE_DIR} is missing`);
     }
+    // The SDKs report expected error answers on the console.
+    jest.spyOn(console, 'error').mockImplementation(() => {});
+    jest.spyOn(console, 'warn').mockImplementation(() => {});
     contract = new OpenApiContract();
     server = await startQStashLocal({ retryTimeScale: 0.0001 });
     api = apiClient(server.url, server.token);
@@ -96,10 +99,27 @@ describeContract('responses match the official OpenAPI schemas', () => {
     await app?.close();
     await endpoint?.close();
     await server?.close();
+    jest.restoreAllMocks();
   });
 
   it('finds the reference folder', () => {
     expect(available).toBe(true);
+  });
+
+  it('catches a body that breaks a schema', () => {
+    expect(
+      contract.responseErrors('qstash', '/v2/logs', 'get', 200, {
+        logs: [{ state: 'LOST', time: 'yesterday' }],
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/logs\/0\/time must be integer/),
+        expect.stringMatching(/^\/logs\/0\/state must be equal to one of the allowed values/),
+      ]),
+    );
+    expect(contract.componentErrors('workflow', 'WorkflowRun', { steps: 'none' })).toEqual([
+      '/steps must be array',
+    ]);
   });
 
   it('publish, batch and messages', async () => {

@@ -1,9 +1,18 @@
-import { createHash } from 'node:crypto';
+import { KeyObject, createHash, createSecretKey } from 'node:crypto';
 import { SignJWT, base64url } from 'jose';
 import { randomToken } from './ids';
 
-const encoder = new TextEncoder();
 const SIGNATURE_LIFETIME_SECONDS = 5 * 60;
+
+// Importing the key is a noticeable part of signing; keys change only on rotation.
+let cachedKey: { text: string; key: KeyObject } | undefined;
+
+function hmacKey(signingKey: string): KeyObject {
+  if (cachedKey?.text !== signingKey) {
+    cachedKey = { text: signingKey, key: createSecretKey(Buffer.from(signingKey, 'utf8')) };
+  }
+  return cachedKey.key;
+}
 
 /**
  * Builds the `Upstash-Signature` JWT for one delivery. Timestamps use the wall
@@ -25,5 +34,5 @@ export async function signDelivery(
     .setNotBefore(nowSeconds)
     .setExpirationTime(nowSeconds + SIGNATURE_LIFETIME_SECONDS)
     .setJti(`jwt_${randomToken(24)}`)
-    .sign(encoder.encode(signingKey));
+    .sign(hmacKey(signingKey));
 }

@@ -16,8 +16,19 @@ import { QStashLocal, startQStashLocal } from './index';
 
 type Counts = Record<string, number>;
 
-function stepsOf(run: RunLog, type: string) {
-  return run.steps.filter(group => group.type === type).flatMap(group => group.steps);
+/** The step fields these tests read; the SDK types each group differently. */
+interface LoggedStep {
+  stepName?: string;
+  stepType?: string;
+  state: string;
+  out?: unknown;
+  errors?: unknown[];
+}
+
+function stepsOf(run: RunLog, type: string): LoggedStep[] {
+  return run.steps
+    .filter(group => group.type === type)
+    .flatMap(group => group.steps as LoggedStep[]);
 }
 
 jest.setTimeout(30_000);
@@ -107,7 +118,7 @@ describe('Upstash Workflow runs', () => {
         const response = await context.call('ask', {
           url: `${external.url}${context.requestPayload.path}`,
           method: 'POST',
-          body: { question: 42 },
+          body: JSON.stringify({ question: 42 }),
           headers: { 'x-asked-by': 'workflow' },
         });
         await context.run('use-answer', () => {
@@ -160,7 +171,7 @@ describe('Upstash Workflow runs', () => {
     ]);
     expect(stepsOf(run, 'next')).toEqual([]);
 
-    const { runs } = await client.logs({ filter: { label: 'nightly' } } as never);
+    const { runs } = await client.logs({ filter: { label: 'nightly' } });
     expect(runs.map(r => r.workflowRunId)).toContain(workflowRunId);
   });
 
@@ -201,7 +212,7 @@ describe('Upstash Workflow runs', () => {
 
     const [frontier] = stepsOf(failed, 'next');
     expect(frontier).toMatchObject({ state: 'STEP_FAILED', stepName: 'step-2' });
-    expect((frontier as { errors?: unknown[] }).errors).toHaveLength(3);
+    expect(frontier.errors).toHaveLength(3);
     expect(failed.dlqId).toBeDefined();
 
     const { messages } = await client.dlq.list({ filter: { workflowRunId } });

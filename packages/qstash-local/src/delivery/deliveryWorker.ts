@@ -58,11 +58,24 @@ export class DeliveryWorker {
     this.stopController.abort();
   }
 
-  /** Delivers a message the dispatcher has claimed (state `active`). */
-  async attempt(messageId: string): Promise<void> {
-    if (this.stopController.signal.aborted) return;
-    const message = this.stores.messages.get(messageId);
-    if (!message) return;
+  /**
+   * Claims a due message and delivers it; undefined when the message was not
+   * there to claim. Claiming and the ACTIVE log share one transaction.
+   */
+  attempt(messageId: string): Promise<void> | undefined {
+    if (this.stopController.signal.aborted) return undefined;
+    const message = this.stores.transaction(() => {
+      if (!this.stores.messages.claim(messageId)) return undefined;
+      const claimed = this.stores.messages.get(messageId)!;
+      this.messageLog.record(claimed, 'ACTIVE', this.clock.now());
+      this.workflows.attemptStarted(claimed);
+      return claimed;
+    });
+    return message ? this.deliver(message) : undefined;
+  }
+
+  private async deliver(message: StoredMessage): Promise<void> {
+    const { messageId } = message;
     const run =
       message.runKey === undefined
         ? undefined
@@ -73,10 +86,6 @@ export class DeliveryWorker {
       request.url,
       request.body ?? new Uint8Array(),
     );
-    this.stores.transaction(() => {
-      this.messageLog.record(message, 'ACTIVE', this.clock.now());
-      this.workflows.attemptStarted(message);
-    });
     const result = await sendRequest(
       request,
       message.config.timeoutMs ?? this.settings.defaultTimeoutMs,

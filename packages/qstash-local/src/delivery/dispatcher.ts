@@ -15,7 +15,7 @@ export class Dispatcher {
   private readonly timer: WakeTimer;
   private pumpScheduled = false;
   private closed = false;
-  private attempt?: (messageId: string) => Promise<void>;
+  private attempt?: (messageId: string) => Promise<void> | undefined;
 
   constructor(
     private readonly messages: MessageStore,
@@ -33,8 +33,12 @@ export class Dispatcher {
     else this.timer.wakeAtOrBefore(dueAt);
   }
 
-  /** Starts attempting messages with `attempt`; messages cut off by a stop go first. */
-  start(attempt: (messageId: string) => Promise<void>): void {
+  /**
+   * Starts attempting messages with `attempt`, which claims a due message and
+   * returns undefined when it could not (someone else took or removed it).
+   * Messages cut off by the last stop go first.
+   */
+  start(attempt: (messageId: string) => Promise<void> | undefined): void {
     this.attempt = attempt;
     this.messages.releaseInterrupted();
     this.schedulePump();
@@ -74,6 +78,8 @@ export class Dispatcher {
     if (this.closed) return;
     try {
       this.startDue(this.clock.now());
+      // While every slot is busy, finishing attempts pump again anyway.
+      if (this.inFlight.size >= this.maxConcurrency) return;
       const next = this.messages.nextDueTime();
       if (next !== undefined && next > this.clock.now()) {
         this.timer.wakeAtOrBefore(next);
@@ -88,8 +94,9 @@ export class Dispatcher {
     const free = this.maxConcurrency - this.inFlight.size;
     if (!attempt || free <= 0) return;
     for (const messageId of this.messages.due(at, free)) {
-      if (!this.messages.claim(messageId)) continue;
-      const running = attempt(messageId)
+      const started = attempt(messageId);
+      if (!started) continue;
+      const running = started
         .catch(this.onError)
         .finally(() => {
           this.inFlight.delete(messageId);

@@ -64,9 +64,14 @@ export async function sendRequest(
 }
 
 function failureReason(error: unknown, timeoutMs: number): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError') return `request timed out after ${timeoutMs} ms`;
+  // Abort reasons are DOMExceptions, which are not always `instanceof Error`.
+  const { name, message, cause } = (error ?? {}) as {
+    name?: string;
+    message?: string;
+    cause?: { message?: string };
+  };
+  if (name === 'TimeoutError') return `request timed out after ${timeoutMs} ms`;
   // fetch hides the network error (refused, reset, DNS) in `cause`.
-  const cause = (error as { cause?: unknown }).cause;
-  return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+  if (cause?.message) return `${message}: ${cause.message}`;
+  return message ?? String(error);
 }

@@ -28,5 +28,5 @@ export function nextRetryDelayMs(
   else if (message.config.retryDelayExpression) {
     delay = compileRetryDelay(message.config.retryDelayExpression)(message.retried);
   } else delay = defaultBackoffMs(message.retried + 1);
-  return delay * timeScale;
+  return Math.round(delay * timeScale);
 }

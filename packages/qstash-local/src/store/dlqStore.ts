@@ -1,5 +1,6 @@
 import { MessageConfig } from '../config/messageConfig';
 import { SqliteDatabase } from './database';
+import { statementCache } from './statementCache';
 import { WhereBuilder } from './where';
 
 /** A message that failed all its attempts, with the last response. */
@@ -75,11 +76,13 @@ function fromRow(row: DlqRow): DlqEntry {
 }
 
 export class DlqStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly prepare: ReturnType<typeof statementCache>;
+  constructor(db: SqliteDatabase) {
+    this.prepare = statementCache(db);
+  }
 
   insert(entry: DlqEntry): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO dlq (dlq_id, message_id, created_at, url, schedule_id, labels,
           flow_control_key, caller_ip, response_status, response_header, response_body,
           message_created_at, not_before, max_retries, config, body)
@@ -110,14 +113,14 @@ export class DlqStore {
   }
 
   get(dlqId: string): DlqEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM dlq WHERE dlq_id = ?').get(dlqId) as
+    const row = this.prepare('SELECT * FROM dlq WHERE dlq_id = ?').get(dlqId) as
       | DlqRow
       | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   delete(dlqId: string): boolean {
-    return this.db.prepare('DELETE FROM dlq WHERE dlq_id = ?').run(dlqId).changes === 1;
+    return this.prepare('DELETE FROM dlq WHERE dlq_id = ?').run(dlqId).changes === 1;
   }
 
   /** Newest first; the cursor continues below the last returned entry. */
@@ -134,8 +137,7 @@ export class DlqStore {
       .atLeast('created_at', filter.fromDate)
       .atMost('created_at', filter.toDate)
       .below('position', cursor);
-    const rows = this.db
-      .prepare(`SELECT * FROM dlq ${where.sql} ORDER BY position DESC LIMIT ?`)
+    const rows = this.prepare(`SELECT * FROM dlq ${where.sql} ORDER BY position DESC LIMIT ?`)
       .all(...where.params, count + 1) as DlqRow[];
     const page = rows.slice(0, count);
     return {

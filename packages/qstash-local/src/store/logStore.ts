@@ -1,4 +1,5 @@
 import { SqliteDatabase } from './database';
+import { statementCache } from './statementCache';
 import { urlParts } from './messageStore';
 import { WhereBuilder } from './where';
 
@@ -67,10 +68,12 @@ export interface LogPage {
 }
 
 export class LogStore {
+  private readonly prepare: ReturnType<typeof statementCache>;
   private readonly insertStatement;
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.insertStatement = db.prepare(`
+  constructor(db: SqliteDatabase) {
+    this.prepare = statementCache(db);
+    this.insertStatement = this.prepare(`
       INSERT INTO logs (time, message_id, state, url, host, path, schedule_id, labels,
         flow_control_key, caller_ip, entry)
       VALUES (@time, @messageId, @state, @url, @host, @path, @scheduleId, @labels,
@@ -109,8 +112,7 @@ export class LogStore {
       .atLeast('time', filter.fromDate)
       .atMost('time', filter.toDate)
       .below('id', cursor);
-    const rows = this.db
-      .prepare(`SELECT id, entry FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`)
+    const rows = this.prepare(`SELECT id, entry FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`)
       .all(...where.params, count + 1) as Array<{ id: number; entry: string }>;
     const page = rows.slice(0, count);
     return {

@@ -1,5 +1,6 @@
 import { MessageConfig } from '../config/messageConfig';
 import { SqliteDatabase } from './database';
+import { statementCache } from './statementCache';
 import { WhereBuilder } from './where';
 
 /** A message waiting for (or in) a delivery attempt. */
@@ -75,29 +76,31 @@ export function urlParts(url: string): { host: string; path: string } {
 }
 
 export class MessageStore {
+  private readonly prepare: ReturnType<typeof statementCache>;
   private readonly insertStatement;
   private readonly getStatement;
   private readonly claimStatement;
   private readonly dueStatement;
   private readonly nextDueStatement;
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.insertStatement = db.prepare(`
+  constructor(db: SqliteDatabase) {
+    this.prepare = statementCache(db);
+    this.insertStatement = this.prepare(`
       INSERT INTO messages (message_id, state, next_attempt_at, retried, max_retries,
         created_at, not_before, url, host, path, labels, schedule_id, flow_control_key,
         caller_ip, run_key, run_seq, config, body)
       VALUES (@messageId, 'pending', @nextAttemptAt, 0, @maxRetries, @createdAt, @notBefore,
         @url, @host, @path, @labels, @scheduleId, @flowControlKey, @callerIp, @runKey,
         @runSeq, @config, @body)`);
-    this.getStatement = db.prepare('SELECT * FROM messages WHERE message_id = ?');
-    this.claimStatement = db.prepare(
+    this.getStatement = this.prepare('SELECT * FROM messages WHERE message_id = ?');
+    this.claimStatement = this.prepare(
       `UPDATE messages SET state = 'active' WHERE message_id = ? AND state = 'pending'`,
     );
-    this.dueStatement = db.prepare(`
+    this.dueStatement = this.prepare(`
       SELECT message_id FROM messages
       WHERE state = 'pending' AND next_attempt_at <= ?
       ORDER BY next_attempt_at LIMIT ?`);
-    this.nextDueStatement = db.prepare(
+    this.nextDueStatement = this.prepare(
       `SELECT MIN(next_attempt_at) AS next FROM messages WHERE state = 'pending'`,
     );
   }
@@ -147,8 +150,7 @@ export class MessageStore {
   }
 
   scheduleRetry(messageId: string, retried: number, nextAttemptAt: number): void {
-    this.db
-      .prepare(
+    this.prepare(
         `UPDATE messages SET state = 'pending', retried = ?, next_attempt_at = ?
          WHERE message_id = ?`,
       )
@@ -156,13 +158,12 @@ export class MessageStore {
   }
 
   requestCancel(messageId: string): void {
-    this.db
-      .prepare('UPDATE messages SET cancel_requested = 1 WHERE message_id = ?')
+    this.prepare('UPDATE messages SET cancel_requested = 1 WHERE message_id = ?')
       .run(messageId);
   }
 
   delete(messageId: string): void {
-    this.db.prepare('DELETE FROM messages WHERE message_id = ?').run(messageId);
+    this.prepare('DELETE FROM messages WHERE message_id = ?').run(messageId);
   }
 
   /** Messages matching a bulk filter (at least one field must be set by the caller). */
@@ -178,21 +179,19 @@ export class MessageStore {
       .hasAnyLabel('labels', filter.labels)
       .atLeast('created_at', filter.fromDate)
       .atMost('created_at', filter.toDate);
-    const rows = this.db
-      .prepare(`SELECT * FROM messages ${where.sql} ORDER BY created_at`)
+    const rows = this.prepare(`SELECT * FROM messages ${where.sql} ORDER BY created_at`)
       .all(...where.params) as MessageRow[];
     return rows.map(fromRow);
   }
 
   forRun(runKey: number): StoredMessage[] {
-    const rows = this.db
-      .prepare('SELECT * FROM messages WHERE run_key = ? ORDER BY run_seq')
+    const rows = this.prepare('SELECT * FROM messages WHERE run_key = ? ORDER BY run_seq')
       .all(runKey) as MessageRow[];
     return rows.map(fromRow);
   }
 
   /** After a restart nothing is in flight: interrupted attempts are tried again. */
   releaseInterrupted(): void {
-    this.db.prepare(`UPDATE messages SET state = 'pending' WHERE state = 'active'`).run();
+    this.prepare(`UPDATE messages SET state = 'pending' WHERE state = 'active'`).run();
   }
 }

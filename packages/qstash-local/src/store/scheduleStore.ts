@@ -1,4 +1,5 @@
 import { SqliteDatabase } from './database';
+import { statementCache } from './statementCache';
 
 export type ScheduleTickState = 'IN_PROGRESS' | 'SUCCESS' | 'FAIL';
 
@@ -51,11 +52,13 @@ function fromRow(row: ScheduleRow): StoredSchedule {
 }
 
 export class ScheduleStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly prepare: ReturnType<typeof statementCache>;
+  constructor(db: SqliteDatabase) {
+    this.prepare = statementCache(db);
+  }
 
   upsert(schedule: StoredSchedule): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO schedules (schedule_id, cron, destination, headers, body, is_paused,
           created_at, last_schedule_time, next_schedule_time, last_schedule_states, caller_ip)
          VALUES (@scheduleId, @cron, @destination, @headers, @body, @isPaused, @createdAt,
@@ -84,30 +87,27 @@ export class ScheduleStore {
   }
 
   get(scheduleId: string): StoredSchedule | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM schedules WHERE schedule_id = ?')
+    const row = this.prepare('SELECT * FROM schedules WHERE schedule_id = ?')
       .get(scheduleId) as ScheduleRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   list(): StoredSchedule[] {
-    const rows = this.db
-      .prepare('SELECT * FROM schedules ORDER BY created_at, schedule_id')
+    const rows = this.prepare('SELECT * FROM schedules ORDER BY created_at, schedule_id')
       .all() as ScheduleRow[];
     return rows.map(fromRow);
   }
 
   delete(scheduleId: string): boolean {
     return (
-      this.db.prepare('DELETE FROM schedules WHERE schedule_id = ?').run(scheduleId)
+      this.prepare('DELETE FROM schedules WHERE schedule_id = ?').run(scheduleId)
         .changes === 1
     );
   }
 
   /** Active schedules whose next tick is at or before `at`. */
   due(at: number): StoredSchedule[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.prepare(
         `SELECT * FROM schedules WHERE is_paused = 0 AND next_schedule_time <= ?
          ORDER BY next_schedule_time`,
       )
@@ -116,8 +116,7 @@ export class ScheduleStore {
   }
 
   nextTickTime(): number | undefined {
-    const row = this.db
-      .prepare(
+    const row = this.prepare(
         'SELECT MIN(next_schedule_time) AS next FROM schedules WHERE is_paused = 0',
       )
       .get() as { next: number | null };

@@ -1,5 +1,6 @@
 import { CallbackConfig, FlowControl, MessageConfig } from '../config/messageConfig';
 import { SqliteDatabase } from './database';
+import { statementCache } from './statementCache';
 import { WhereBuilder } from './where';
 
 export const RUN_STATES = [
@@ -263,11 +264,13 @@ function dlqFromRow(row: WorkflowDlqRow): WorkflowDlqEntry {
 }
 
 export class WorkflowStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly prepare: ReturnType<typeof statementCache>;
+  constructor(db: SqliteDatabase) {
+    this.prepare = statementCache(db);
+  }
 
   createRun(run: Omit<StoredRun, 'runKey'>): number {
-    const result = this.db
-      .prepare(
+    const result = this.prepare(
         `INSERT INTO workflow_runs (run_id, workflow_url, state, created_at, completed_at,
           initial_body, config, response, dlq_id, failure_function, caller_ip, labels,
           flow_control_key)
@@ -289,16 +292,14 @@ export class WorkflowStore {
   }
 
   getRun(runKey: number): StoredRun | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM workflow_runs WHERE run_key = ?')
+    const row = this.prepare('SELECT * FROM workflow_runs WHERE run_key = ?')
       .get(runKey) as RunRow | undefined;
     return row ? runFromRow(row) : undefined;
   }
 
   /** The newest run with this id, whatever its state. */
   latestRun(runId: string): StoredRun | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM workflow_runs WHERE run_id = ? ORDER BY run_key DESC LIMIT 1')
+    const row = this.prepare('SELECT * FROM workflow_runs WHERE run_id = ? ORDER BY run_key DESC LIMIT 1')
       .get(runId) as RunRow | undefined;
     return row ? runFromRow(row) : undefined;
   }
@@ -309,8 +310,7 @@ export class WorkflowStore {
   }
 
   finishRun(runKey: number, state: RunState, completedAt: number, response?: string): void {
-    this.db
-      .prepare(
+    this.prepare(
         'UPDATE workflow_runs SET state = ?, completed_at = ?, response = ? WHERE run_key = ?',
       )
       .run(state, completedAt, response ?? null, runKey);
@@ -320,20 +320,17 @@ export class WorkflowStore {
   setInitMessage(runKey: number, messageId: string): void {
     const run = this.getRun(runKey);
     if (!run) return;
-    this.db
-      .prepare('UPDATE workflow_runs SET config = ? WHERE run_key = ?')
+    this.prepare('UPDATE workflow_runs SET config = ? WHERE run_key = ?')
       .run(JSON.stringify({ ...run.config, initMessageId: messageId }), runKey);
   }
 
   setDlqId(runKey: number, dlqId: string | undefined): void {
-    this.db
-      .prepare('UPDATE workflow_runs SET dlq_id = ? WHERE run_key = ?')
+    this.prepare('UPDATE workflow_runs SET dlq_id = ? WHERE run_key = ?')
       .run(dlqId ?? null, runKey);
   }
 
   setFailureFunction(runKey: number, info: FailureFunctionInfo | undefined): void {
-    this.db
-      .prepare('UPDATE workflow_runs SET failure_function = ? WHERE run_key = ?')
+    this.prepare('UPDATE workflow_runs SET failure_function = ? WHERE run_key = ?')
       .run(info ? JSON.stringify(info) : null, runKey);
   }
 
@@ -351,15 +348,13 @@ export class WorkflowStore {
       .atLeast('created_at', filter.fromDate)
       .atMost('created_at', filter.toDate)
       .below('run_key', cursor);
-    const rows = this.db
-      .prepare(`SELECT * FROM workflow_runs ${where.sql} ORDER BY run_key DESC LIMIT ?`)
+    const rows = this.prepare(`SELECT * FROM workflow_runs ${where.sql} ORDER BY run_key DESC LIMIT ?`)
       .all(...where.params, count) as RunRow[];
     return rows.map(runFromRow);
   }
 
   addMessage(message: StoredWorkflowMessage): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO workflow_messages (run_key, seq, message_id, call_type, step_id, body,
           created_at, delivery_state, max_retries, errors, next_delivery_at,
           error_step_name, config)
@@ -377,22 +372,19 @@ export class WorkflowStore {
   }
 
   nextSeq(runKey: number): number {
-    const row = this.db
-      .prepare('SELECT MAX(seq) AS last FROM workflow_messages WHERE run_key = ?')
+    const row = this.prepare('SELECT MAX(seq) AS last FROM workflow_messages WHERE run_key = ?')
       .get(runKey) as { last: number | null };
     return (row.last ?? -1) + 1;
   }
 
   messages(runKey: number): StoredWorkflowMessage[] {
-    const rows = this.db
-      .prepare('SELECT * FROM workflow_messages WHERE run_key = ? ORDER BY seq')
+    const rows = this.prepare('SELECT * FROM workflow_messages WHERE run_key = ? ORDER BY seq')
       .all(runKey) as WorkflowMessageRow[];
     return rows.map(messageFromRow);
   }
 
   message(runKey: number, seq: number): StoredWorkflowMessage | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM workflow_messages WHERE run_key = ? AND seq = ?')
+    const row = this.prepare('SELECT * FROM workflow_messages WHERE run_key = ? AND seq = ?')
       .get(runKey, seq) as WorkflowMessageRow | undefined;
     return row ? messageFromRow(row) : undefined;
   }
@@ -410,8 +402,7 @@ export class WorkflowStore {
     const current = this.message(runKey, seq);
     if (!current) return;
     const next = { ...current, ...changes };
-    this.db
-      .prepare(
+    this.prepare(
         `UPDATE workflow_messages SET delivery_state = ?, errors = ?, next_delivery_at = ?,
           error_step_name = ? WHERE run_key = ? AND seq = ?`,
       )
@@ -426,8 +417,7 @@ export class WorkflowStore {
   }
 
   insertDlq(entry: WorkflowDlqEntry): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO workflow_dlq (dlq_id, run_key, message_id, created_at, workflow_run_id,
           workflow_url, workflow_created_at, labels, flow_control_key, caller_ip,
           response_status, response_header, response_body, message, body)
@@ -447,15 +437,14 @@ export class WorkflowStore {
   }
 
   getDlq(dlqId: string): WorkflowDlqEntry | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM workflow_dlq WHERE dlq_id = ?')
+    const row = this.prepare('SELECT * FROM workflow_dlq WHERE dlq_id = ?')
       .get(dlqId) as WorkflowDlqRow | undefined;
     return row ? dlqFromRow(row) : undefined;
   }
 
   deleteDlq(dlqId: string): boolean {
     return (
-      this.db.prepare('DELETE FROM workflow_dlq WHERE dlq_id = ?').run(dlqId).changes === 1
+      this.prepare('DELETE FROM workflow_dlq WHERE dlq_id = ?').run(dlqId).changes === 1
     );
   }
 
@@ -485,8 +474,7 @@ export class WorkflowStore {
         ...filter.failureFunctionStates,
       );
     }
-    const rows = this.db
-      .prepare(
+    const rows = this.prepare(
         `SELECT d.* FROM workflow_dlq d JOIN workflow_runs r ON r.run_key = d.run_key
          ${where.sql} ORDER BY d.position DESC LIMIT ?`,
       )

@@ -181,8 +181,8 @@ describe('ingestDataset', () => {
       expect(later.recordsProcessed).toBe(newMonthRows.length);
       expect(newMonthRows.length).toBe(816);
       const months = await knex('cars')
-        .select('month')
         .count({ n: '*' })
+        .select<Array<{ month: string; n: string | number }>>('month')
         .groupBy('month')
         .orderBy('month');
       expect(months.map(row => [row.month, Number(row.n)])).toEqual([
@@ -447,9 +447,15 @@ describe('ingestDataset', () => {
       }
       serveLtaZips(server, { [CARS_ZIP]: carsZip(sample.cars) });
 
+      // Matched on the message: better-sqlite3's errors are not real Error
+      // objects, which `rejects.toThrow` misses once jest shares the module.
       await expect(
         ingestDataset(knex, 'cars', { ...options, batchSize: 100 }),
-      ).rejects.toThrow('injected fault after the rows were written');
+      ).rejects.toMatchObject({
+        message: expect.stringContaining(
+          'injected fault after the rows were written',
+        ),
+      });
       expect(await readTableState(knex)).toEqual({
         cars: 0,
         coe: 0,

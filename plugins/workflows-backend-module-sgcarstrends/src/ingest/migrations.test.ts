@@ -3,6 +3,14 @@ import { applySgcarstrendsMigrations } from './migrations';
 
 const databases = createTestDatabases();
 
+/**
+ * better-sqlite3's errors are not real Error objects, so once jest shares the
+ * native module between test files `rejects.toThrow` no longer sees them.
+ */
+const duplicateKeyError = {
+  message: expect.stringMatching(/unique|duplicate/i),
+};
+
 const carsRow = {
   month: '2020-01',
   make: 'AUDI',
@@ -37,15 +45,15 @@ describe('applySgcarstrendsMigrations', () => {
       await applySgcarstrendsMigrations(knex);
 
       await knex('cars').insert(carsRow);
-      await expect(knex('cars').insert(carsRow)).rejects.toThrow(
-        /unique|duplicate/i,
+      await expect(knex('cars').insert(carsRow)).rejects.toMatchObject(
+        duplicateKeyError,
       );
       // Other importer types are other registrations.
       await knex('cars').insert({ ...carsRow, importer_type: 'AMD' });
       await knex('cars').insert({ ...carsRow, importer_type: 'PI' });
       await expect(
         knex('cars').insert({ ...carsRow, importer_type: 'PI' }),
-      ).rejects.toThrow(/unique|duplicate/i);
+      ).rejects.toMatchObject(duplicateKeyError);
 
       const rows = await knex('cars')
         .select('importer_type')
@@ -72,15 +80,15 @@ describe('applySgcarstrendsMigrations', () => {
       };
       await knex('coe').insert(coe);
       await knex('coe').insert({ ...coe, bidding_no: 2 });
-      await expect(knex('coe').insert(coe)).rejects.toThrow(
-        /unique|duplicate/i,
+      await expect(knex('coe').insert(coe)).rejects.toMatchObject(
+        duplicateKeyError,
       );
 
       const pqp = { month: '2023-07', vehicle_class: 'Category A', pqp: 1 };
       await knex('pqp').insert(pqp);
-      await expect(knex('pqp').insert({ ...pqp, pqp: 2 })).rejects.toThrow(
-        /unique|duplicate/i,
-      );
+      await expect(
+        knex('pqp').insert({ ...pqp, pqp: 2 }),
+      ).rejects.toMatchObject(duplicateKeyError);
     },
   );
 });

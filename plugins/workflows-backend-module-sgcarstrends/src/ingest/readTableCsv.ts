@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, Options, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { FieldValueError } from './csvFieldParsers';
 import { TableRow, TableSpec } from './tableSpecs';
@@ -105,18 +105,20 @@ export async function* readTableCsv(
   batchSize: number,
 ): AsyncGenerator<TableRow[]> {
   const cleaner = new RowCleaner(fileName, table, batchSize);
+  const options: Options<TableRow[], string[]> = {
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    // PQP lines carry 3 or 13 fields; short rows are reported per column.
+    relax_column_count: true,
+    // Cleaning runs inside the parser and only whole batches are emitted:
+    // far cheaper than one stream object per record.
+    on_record: (record, context) => cleaner.add(record, context.lines),
+  };
+  // The typings of parse() without `columns` expect on_record to return a
+  // record; ours returns batches, which is what the stream then yields.
   const parser = Readable.from(chunksOf(csv)).pipe(
-    parse({
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      // PQP lines carry 3 or 13 fields; short rows are reported per column.
-      relax_column_count: true,
-      // Cleaning runs inside the parser and only whole batches are emitted:
-      // far cheaper than one stream object per record.
-      on_record: (record: string[], context) =>
-        cleaner.add(record, context.lines),
-    }),
+    parse(options as unknown as Options),
   );
 
   try {

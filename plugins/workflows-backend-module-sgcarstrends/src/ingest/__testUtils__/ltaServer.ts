@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { SetupServerApi } from 'msw/node';
+import { SetupServer } from 'msw/node';
 import { zipSync } from 'fflate';
 
 /** Where the tests pretend LTA publishes its ZIPs. */
@@ -41,7 +41,7 @@ export function toBytes(content: string | Uint8Array): Uint8Array {
  * and returns the decoded paths requested, to check the URL encoding.
  */
 export function serveLtaZips(
-  server: SetupServerApi,
+  server: SetupServer,
   zips: Record<string, Uint8Array>,
 ): { requestedPaths: string[] } {
   const requestedPaths: string[] = [];

@@ -39,10 +39,10 @@ export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
       <Table aria-label="Workflows">
         <TableHead>
           <TableRow>
-            <TableCell>Workflow</TableCell>
+            <TableCell sx={{ width: '32%' }}>Workflow</TableCell>
             <TableCell>Owner</TableCell>
-            <TableCell>Endpoint</TableCell>
-            <TableCell>Schedule</TableCell>
+            <TableCell sx={{ width: '26%' }}>Endpoint</TableCell>
+            <TableCell sx={{ width: '20%' }}>Schedule</TableCell>
             <TableCell>Needs</TableCell>
           </TableRow>
         </TableHead>
@@ -64,12 +64,12 @@ export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
                   </Typography>
                 </Stack>
               </TableCell>
-              <TableCell>{workflow.owner}</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>{workflow.owner}</TableCell>
               <TableCell>
                 <Typography
                   variant="body2"
                   fontFamily="monospace"
-                  sx={{ wordBreak: 'break-all' }}
+                  sx={{ overflowWrap: 'anywhere' }}
                 >
                   {workflow.endpoint}
                 </Typography>
@@ -84,7 +84,7 @@ export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
                   </Typography>
                 ) : (
                   <Tooltip title={workflow.requiredEnv.join(', ')}>
-                    <Typography variant="body2">
+                    <Typography variant="body2" sx={{ whiteSpace: 'nowrap' }}>
                       {workflow.requiredEnv.length} env variable
                       {workflow.requiredEnv.length === 1 ? '' : 's'}
                     </Typography>
