@@ -13,7 +13,9 @@ interface Started {
 }
 
 async function startBin(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', chunk => {
     output += chunk;
@@ -78,7 +80,9 @@ describe('bin/qstash-local', () => {
     // Same data file: same credentials; SIGINT stops it as well.
     const second = await startBin(['--port', '0', '--data', dataFile]);
     expect(second.env.QSTASH_TOKEN).toBe(first.env.QSTASH_TOKEN);
-    expect(second.env.QSTASH_CURRENT_SIGNING_KEY).toBe(first.env.QSTASH_CURRENT_SIGNING_KEY);
+    expect(second.env.QSTASH_CURRENT_SIGNING_KEY).toBe(
+      first.env.QSTASH_CURRENT_SIGNING_KEY,
+    );
     const secondExit = exitOf(second.child);
     second.child.kill('SIGINT');
     expect(await secondExit).toBe(0);

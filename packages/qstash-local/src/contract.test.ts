@@ -13,16 +13,20 @@ import {
 } from './__testUtils__/recordingEndpoint';
 import { waitFor } from './__testUtils__/waitFor';
 import { WorkflowApp, startWorkflowApp } from './__testUtils__/workflowApp';
-import { serveOptions, waitForRun, workflowClient } from './__testUtils__/workflowFixtures';
+import {
+  serveOptions,
+  waitForRun,
+  workflowClient,
+} from './__testUtils__/workflowFixtures';
 import { QStashLocal, startQStashLocal } from './index';
 
 const available = referenceAvailable();
 if (!available && !process.env.CI) {
   // Outside CI a checkout may lack the shared reference folder; CI must have it.
   process.stderr.write(
-    `OpenAPI contract tests skipped: ${REFERENCE_DIR} (with ${Object.values(SPEC_FILES).join(
-      ', ',
-    )}) is missing\n`,
+    `OpenAPI contract tests skipped: ${REFERENCE_DIR} (with ${Object.values(
+      SPEC_FILES,
+    ).join(', ')}) is missing\n`,
   );
 }
 const describeContract = available || process.env.CI ? describe : describe.skip;
@@ -55,10 +59,16 @@ describeContract('responses match the official OpenAPI schemas', () => {
     response: ApiResponse,
     status: number,
   ) => {
-    expect({ route, status: response.status, body: response.json }).toMatchObject({
+    expect({
+      route,
+      status: response.status,
+      body: response.json,
+    }).toMatchObject({
       status,
     });
-    expect(contract.responseErrors(spec, route, method, status, response.json)).toEqual([]);
+    expect(
+      contract.responseErrors(spec, route, method, status, response.json),
+    ).toEqual([]);
   };
 
   beforeAll(async () => {
@@ -73,7 +83,9 @@ describeContract('responses match the official OpenAPI schemas', () => {
     api = apiClient(server.url, server.token);
     endpoint = await startRecordingEndpoint();
     endpoint.reply(request =>
-      request.path.startsWith('/fail') ? { status: 500, body: 'broken' } : { status: 200 },
+      request.path.startsWith('/fail')
+        ? { status: 500, body: 'broken' }
+        : { status: 200 },
     );
     app = await startWorkflowApp({
       '/ok': serve(async context => {
@@ -114,12 +126,14 @@ describeContract('responses match the official OpenAPI schemas', () => {
     ).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^\/logs\/0\/time must be integer/),
-        expect.stringMatching(/^\/logs\/0\/state must be equal to one of the allowed values/),
+        expect.stringMatching(
+          /^\/logs\/0\/state must be equal to one of the allowed values/,
+        ),
       ]),
     );
-    expect(contract.componentErrors('workflow', 'WorkflowRun', { steps: 'none' })).toEqual([
-      '/steps must be array',
-    ]);
+    expect(
+      contract.componentErrors('workflow', 'WorkflowRun', { steps: 'none' }),
+    ).toEqual(['/steps must be array']);
   });
 
   it('publish, batch and messages', async () => {
@@ -130,9 +144,9 @@ describeContract('responses match the official OpenAPI schemas', () => {
     expect(published.status).toBe(200);
     // The spec's oneOf accepts any object twice (neither branch has required
     // fields), so a URL publish is checked against its own branch.
-    expect(contract.componentErrors('qstash', 'PublishResponse', published.json)).toEqual(
-      [],
-    );
+    expect(
+      contract.componentErrors('qstash', 'PublishResponse', published.json),
+    ).toEqual([]);
 
     const batch = await api.post('/v2/batch', {
       body: JSON.stringify([{ destination: `${endpoint.url}/ok`, body: 'a' }]),
@@ -146,18 +160,30 @@ describeContract('responses match the official OpenAPI schemas', () => {
     const missing = await api.get('/v2/messages/msg_unknown');
     expectValid('qstash', '/v2/messages/{messageId}', 'get', missing, 404);
 
-    const cancelled = await api.delete(`/v2/messages/${published.json.messageId}`);
+    const cancelled = await api.delete(
+      `/v2/messages/${published.json.messageId}`,
+    );
     expectValid('qstash', '/v2/messages/{messageId}', 'delete', cancelled, 200);
 
     const second = await api.post(`/v2/publish/${endpoint.url}/ok`, {
       headers: { 'upstash-delay': '1h' },
     });
-    const bulk = await api.delete(`/v2/messages?messageIds=${second.json.messageId}`);
+    const bulk = await api.delete(
+      `/v2/messages?messageIds=${second.json.messageId}`,
+    );
     expectValid('qstash', '/v2/messages', 'delete', bulk, 200);
     expect(bulk.json.cancelled).toBe(1);
 
-    const unauthorized = await api.post(`/v2/publish/${endpoint.url}/ok`, { auth: false });
-    expectValid('qstash', '/v2/publish/{destination}', 'post', unauthorized, 401);
+    const unauthorized = await api.post(`/v2/publish/${endpoint.url}/ok`, {
+      auth: false,
+    });
+    expectValid(
+      'qstash',
+      '/v2/publish/{destination}',
+      'post',
+      unauthorized,
+      401,
+    );
     const invalid = await api.post('/v2/publish/not-a-url');
     expectValid('qstash', '/v2/publish/{destination}', 'post', invalid, 400);
   });
@@ -185,7 +211,9 @@ describeContract('responses match the official OpenAPI schemas', () => {
       headers: { 'upstash-retries': '0' },
     });
     const list = await waitFor(async () => {
-      const response = await api.get(`/v2/dlq?messageId=${failed.json.messageId}`);
+      const response = await api.get(
+        `/v2/dlq?messageId=${failed.json.messageId}`,
+      );
       return response.json?.messages?.length === 1 && response;
     });
     expectValid('qstash', '/v2/dlq', 'get', list, 200);
@@ -193,20 +221,30 @@ describeContract('responses match the official OpenAPI schemas', () => {
 
     const one = await api.get(`/v2/dlq/${dlqId}`);
     expectValid('qstash', '/v2/dlq/{dlqId}', 'get', one, 200);
-    expectValid('qstash', '/v2/dlq/{dlqId}', 'get', await api.get('/v2/dlq/dlq_missing'), 404);
+    expectValid(
+      'qstash',
+      '/v2/dlq/{dlqId}',
+      'get',
+      await api.get('/v2/dlq/dlq_missing'),
+      404,
+    );
 
     const retried = await api.post(`/v2/dlq/retry/${dlqId}`);
     expectValid('qstash', '/v2/dlq/retry/{dlqId}', 'post', retried, 201);
 
     const again = await waitFor(async () => {
-      const response = await api.get(`/v2/dlq?url=${encodeURIComponent(`${endpoint.url}/fail`)}`);
+      const response = await api.get(
+        `/v2/dlq?url=${encodeURIComponent(`${endpoint.url}/fail`)}`,
+      );
       return response.json?.messages?.length === 1 && response.json.messages[0];
     });
     const bulkRetry = await api.post(`/v2/dlq/retry?dlqIds=${again.dlqId}`);
     expectValid('qstash', '/v2/dlq/retry', 'post', bulkRetry, 201);
 
     const third = await waitFor(async () => {
-      const response = await api.get(`/v2/dlq?url=${encodeURIComponent(`${endpoint.url}/fail`)}`);
+      const response = await api.get(
+        `/v2/dlq?url=${encodeURIComponent(`${endpoint.url}/fail`)}`,
+      );
       return response.json?.messages?.length === 1 && response.json.messages[0];
     });
     const deleted = await api.delete(`/v2/dlq/${third.dlqId}`);
@@ -219,19 +257,30 @@ describeContract('responses match the official OpenAPI schemas', () => {
       404,
     );
 
-    const bulkDelete = await api.delete(`/v2/dlq?url=${encodeURIComponent('http://nowhere/')}`);
+    const bulkDelete = await api.delete(
+      `/v2/dlq?url=${encodeURIComponent('http://nowhere/')}`,
+    );
     expectValid('qstash', '/v2/dlq', 'delete', bulkDelete, 200);
   });
 
   it('schedules', async () => {
     const created = await api.post(`/v2/schedules/${endpoint.url}/ok`, {
-      headers: { 'upstash-cron': 'CRON_TZ=Asia/Singapore 0 9 * * *', 'upstash-label': 'daily' },
+      headers: {
+        'upstash-cron': 'CRON_TZ=Asia/Singapore 0 9 * * *',
+        'upstash-label': 'daily',
+      },
       body: '{"a":1}',
     });
     expectValid('qstash', '/v2/schedules/{destination}', 'post', created, 200);
     const { scheduleId } = created.json;
 
-    expectValid('qstash', '/v2/schedules', 'get', await api.get('/v2/schedules'), 200);
+    expectValid(
+      'qstash',
+      '/v2/schedules',
+      'get',
+      await api.get('/v2/schedules'),
+      200,
+    );
     expectValid(
       'qstash',
       '/v2/schedules/{scheduleId}',
@@ -261,7 +310,10 @@ describeContract('responses match the official OpenAPI schemas', () => {
       200,
     );
     const invalid = await api.post(`/v2/schedules/${endpoint.url}/ok`, {
-      headers: { 'upstash-schedule-id': 'bad id!', 'upstash-cron': '* * * * *' },
+      headers: {
+        'upstash-schedule-id': 'bad id!',
+        'upstash-cron': '* * * * *',
+      },
     });
     expectValid('qstash', '/v2/schedules/{destination}', 'post', invalid, 400);
     expectValid(
@@ -276,34 +328,67 @@ describeContract('responses match the official OpenAPI schemas', () => {
   it('signing keys', async () => {
     expectValid('qstash', '/v2/keys', 'get', await api.get('/v2/keys'), 200);
     expectValid('workflow', '/v2/keys', 'get', await api.get('/v2/keys'), 200);
-    expectValid('qstash', '/v2/keys/rotate', 'post', await api.post('/v2/keys/rotate'), 200);
+    expectValid(
+      'qstash',
+      '/v2/keys/rotate',
+      'post',
+      await api.post('/v2/keys/rotate'),
+      200,
+    );
   });
 
   it('workflow runs, logs and cancel', async () => {
-    const triggered = await api.post(`/v2/trigger/${app.url}/ok`, { body: '{}' , headers: { 'content-type': 'application/json' } });
-    expectValid('workflow', '/v2/trigger/{workflowUrl}', 'post', triggered, 200);
+    const triggered = await api.post(`/v2/trigger/${app.url}/ok`, {
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectValid(
+      'workflow',
+      '/v2/trigger/{workflowUrl}',
+      'post',
+      triggered,
+      200,
+    );
     const client = workflowClient(server);
-    await waitForRun(client, triggered.json.workflowRunId, run => run.workflowState === 'RUN_SUCCESS');
+    await waitForRun(
+      client,
+      triggered.json.workflowRunId,
+      run => run.workflowState === 'RUN_SUCCESS',
+    );
 
     const logs = await api.get(
       `/v2/workflows/logs?workflowRunId=${triggered.json.workflowRunId}`,
     );
     expectValid('workflow', '/v2/workflows/logs', 'get', logs, 200);
-    const events = await api.get('/v2/workflows/events?groupBy=workflowRunId&count=10');
+    const events = await api.get(
+      '/v2/workflows/events?groupBy=workflowRunId&count=10',
+    );
     expectValid('workflow', '/v2/workflows/logs', 'get', events, 200);
 
     const sleeping = await api.post(`/v2/trigger/${app.url}/ok`, {
       headers: { 'upstash-delay': '1h' },
     });
-    const steps = await api.get(`/v2/workflows/runs/${sleeping.json.workflowRunId}`);
+    const steps = await api.get(
+      `/v2/workflows/runs/${sleeping.json.workflowRunId}`,
+    );
     expect(steps.status).toBe(200);
     expect(contract.schemaErrors(rawStepsSchema, steps.json)).toEqual([]);
 
-    const cancelled = await api.delete(`/v2/workflows/runs/${sleeping.json.workflowRunId}`);
-    expectValid('workflow', '/v2/workflows/runs/{workflowRunId}', 'delete', cancelled, 200);
+    const cancelled = await api.delete(
+      `/v2/workflows/runs/${sleeping.json.workflowRunId}`,
+    );
+    expectValid(
+      'workflow',
+      '/v2/workflows/runs/{workflowRunId}',
+      'delete',
+      cancelled,
+      200,
+    );
     const missing = await api.delete('/v2/workflows/runs/wfr_missing');
     expect(missing.status).toBe(404);
-    expect(contract.componentErrors('workflow', 'Error', missing.json)).toEqual([]);
+    expect(contract.componentErrors('workflow', 'Error', missing.json)).toEqual(
+      [],
+    );
 
     const another = await api.post(`/v2/trigger/${app.url}/ok`, {
       headers: { 'upstash-delay': '1h' },
@@ -318,11 +403,16 @@ describeContract('responses match the official OpenAPI schemas', () => {
   it('workflow dead letter queue', async () => {
     const client = workflowClient(server);
     const start = async () => {
-      const { workflowRunId } = await client.trigger({ url: `${app.url}/broken`, retries: 0 });
+      const { workflowRunId } = await client.trigger({
+        url: `${app.url}/broken`,
+        retries: 0,
+      });
       const run = await waitForRun(
         client,
         workflowRunId,
-        r => r.workflowState === 'RUN_FAILED' && r.failureFunction?.state === 'CALLBACK_SUCCESS',
+        r =>
+          r.workflowState === 'RUN_FAILED' &&
+          r.failureFunction?.state === 'CALLBACK_SUCCESS',
         'a failed run whose failure function ran',
       );
       return run.dlqId!;
@@ -345,18 +435,54 @@ describeContract('responses match the official OpenAPI schemas', () => {
 
     // The failure function succeeded, so there is nothing to retry.
     const callback = await api.post(`/v2/workflows/dlq/callback/${dlqId}`);
-    expectValid('workflow', '/v2/workflows/dlq/callback/{dlqId}', 'post', callback, 400);
+    expectValid(
+      'workflow',
+      '/v2/workflows/dlq/callback/{dlqId}',
+      'post',
+      callback,
+      400,
+    );
 
     const resumed = await api.post(`/v2/workflows/dlq/resume/${dlqId}`);
-    expectValid('workflow', '/v2/workflows/dlq/resume/{dlqId}', 'post', resumed, 200);
+    expectValid(
+      'workflow',
+      '/v2/workflows/dlq/resume/{dlqId}',
+      'post',
+      resumed,
+      200,
+    );
 
-    const restarted = await api.post(`/v2/workflows/dlq/restart/${await start()}`);
-    expectValid('workflow', '/v2/workflows/dlq/restart/{dlqId}', 'post', restarted, 200);
+    const restarted = await api.post(
+      `/v2/workflows/dlq/restart/${await start()}`,
+    );
+    expectValid(
+      'workflow',
+      '/v2/workflows/dlq/restart/{dlqId}',
+      'post',
+      restarted,
+      200,
+    );
 
-    const bulkResume = await api.post(`/v2/workflows/dlq/resume?dlqIds=${await start()}`);
-    expectValid('workflow', '/v2/workflows/dlq/resume', 'post', bulkResume, 200);
-    const bulkRestart = await api.post(`/v2/workflows/dlq/restart?dlqIds=${await start()}`);
-    expectValid('workflow', '/v2/workflows/dlq/restart', 'post', bulkRestart, 200);
+    const bulkResume = await api.post(
+      `/v2/workflows/dlq/resume?dlqIds=${await start()}`,
+    );
+    expectValid(
+      'workflow',
+      '/v2/workflows/dlq/resume',
+      'post',
+      bulkResume,
+      200,
+    );
+    const bulkRestart = await api.post(
+      `/v2/workflows/dlq/restart?dlqIds=${await start()}`,
+    );
+    expectValid(
+      'workflow',
+      '/v2/workflows/dlq/restart',
+      'post',
+      bulkRestart,
+      200,
+    );
 
     const toDelete = await start();
     expectValid(
@@ -366,7 +492,9 @@ describeContract('responses match the official OpenAPI schemas', () => {
       await api.delete(`/v2/workflows/dlq/${toDelete}`),
       200,
     );
-    const bulkDelete = await api.delete(`/v2/workflows/dlq?dlqIds=${await start()}`);
+    const bulkDelete = await api.delete(
+      `/v2/workflows/dlq?dlqIds=${await start()}`,
+    );
     expectValid('workflow', '/v2/workflows/dlq', 'delete', bulkDelete, 200);
   });
 });

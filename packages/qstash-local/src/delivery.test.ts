@@ -27,8 +27,15 @@ describe('message delivery', () => {
     await server.close();
   });
 
-  const publish = async (path: string, headers: Record<string, string> = {}, body = '') => {
-    const response = await api.post(`/v2/publish/${endpoint.url}${path}`, { headers, body });
+  const publish = async (
+    path: string,
+    headers: Record<string, string> = {},
+    body = '',
+  ) => {
+    const response = await api.post(`/v2/publish/${endpoint.url}${path}`, {
+      headers,
+      body,
+    });
     expect(response.status).toBe(200);
     return response.json.messageId as string;
   };
@@ -39,10 +46,13 @@ describe('message delivery', () => {
   };
 
   const dlqOf = async (messageId: string) =>
-    waitFor(async () => {
-      const response = await api.get(`/v2/dlq?messageId=${messageId}`);
-      return response.json.messages[0];
-    }, { what: `DLQ entry of ${messageId}` });
+    waitFor(
+      async () => {
+        const response = await api.get(`/v2/dlq?messageId=${messageId}`);
+        return response.json.messages[0];
+      },
+      { what: `DLQ entry of ${messageId}` },
+    );
 
   it('delivers the body with the method, forwarded headers and QStash headers', async () => {
     const messageId = await publish(
@@ -101,20 +111,30 @@ describe('message delivery', () => {
 
   it('retries with the QStash backoff min(86400, e^(2.5n)) s, scaled', async () => {
     let calls = 0;
-    endpoint.reply(() => (++calls <= 2 ? { status: 503, body: 'busy' } : { status: 200 }));
+    endpoint.reply(() =>
+      ++calls <= 2 ? { status: 503, body: 'busy' } : { status: 200 },
+    );
     const messageId = await publish('/flaky');
     const requests = await endpoint.waitForCount(3, '/flaky');
-    expect(requests.map(r => r.headers['upstash-retried'])).toEqual(['0', '1', '2']);
+    expect(requests.map(r => r.headers['upstash-retried'])).toEqual([
+      '0',
+      '1',
+      '2',
+    ]);
 
     await waitFor(async () =>
       (await logsOf(messageId)).some(entry => entry.state === 'DELIVERED'),
     );
-    const retries = (await logsOf(messageId)).filter(entry => entry.state === 'RETRY');
+    const retries = (await logsOf(messageId)).filter(
+      entry => entry.state === 'RETRY',
+    );
     expect(retries.map(entry => entry.nextDeliveryTime - entry.time)).toEqual([
       Math.round(Math.exp(2.5) * 1000 * TIME_SCALE),
       Math.round(Math.exp(5) * 1000 * TIME_SCALE),
     ]);
-    const errors = (await logsOf(messageId)).filter(entry => entry.state === 'ERROR');
+    const errors = (await logsOf(messageId)).filter(
+      entry => entry.state === 'ERROR',
+    );
     expect(errors[0]).toMatchObject({
       responseStatus: 503,
       responseBody: Buffer.from('busy').toString('base64'),
@@ -130,7 +150,9 @@ describe('message delivery', () => {
     );
     const messageId = await publish('/limited');
     await endpoint.waitForCount(2, '/limited');
-    const [retry] = (await logsOf(messageId)).filter(entry => entry.state === 'RETRY');
+    const [retry] = (await logsOf(messageId)).filter(
+      entry => entry.state === 'RETRY',
+    );
     expect(retry.nextDeliveryTime - retry.time).toBe(30_000 * TIME_SCALE);
   });
 
@@ -141,17 +163,28 @@ describe('message delivery', () => {
       'upstash-retry-delay': '5000 * (1 + retried)',
     });
     await endpoint.waitForCount(3, '/custom');
-    const retries = (await logsOf(messageId)).filter(entry => entry.state === 'RETRY');
-    expect(retries.map(entry => entry.nextDeliveryTime - entry.time)).toEqual([5, 10]);
+    const retries = (await logsOf(messageId)).filter(
+      entry => entry.state === 'RETRY',
+    );
+    expect(retries.map(entry => entry.nextDeliveryTime - entry.time)).toEqual([
+      5, 10,
+    ]);
   });
 
   it('fails at once on 489 with Upstash-NonRetryable-Error and keeps the response in the DLQ', async () => {
     endpoint.reply(() => ({
       status: 489,
-      headers: { 'upstash-nonretryable-error': 'true', 'x-reason': 'bad order' },
+      headers: {
+        'upstash-nonretryable-error': 'true',
+        'x-reason': 'bad order',
+      },
       body: 'order is invalid',
     }));
-    const messageId = await publish('/strict', { 'upstash-retries': '5' }, 'payload');
+    const messageId = await publish(
+      '/strict',
+      { 'upstash-retries': '5' },
+      'payload',
+    );
     const entry = await dlqOf(messageId);
     expect(endpoint.to('/strict')).toHaveLength(1);
     expect(entry).toMatchObject({
@@ -173,7 +206,9 @@ describe('message delivery', () => {
 
   it('puts a message in the DLQ after the last retry and calls callback and failure callback', async () => {
     endpoint.reply(request =>
-      request.path.startsWith('/down') ? { status: 500, body: 'down' } : { status: 200 },
+      request.path.startsWith('/down')
+        ? { status: 500, body: 'down' }
+        : { status: 200 },
     );
     const messageId = await publish(
       '/down',
@@ -187,7 +222,11 @@ describe('message delivery', () => {
     );
     const entry = await dlqOf(messageId);
     expect(endpoint.to('/down')).toHaveLength(3);
-    expect(entry).toMatchObject({ responseStatus: 500, responseBody: 'down', maxRetries: 2 });
+    expect(entry).toMatchObject({
+      responseStatus: 500,
+      responseBody: 'down',
+      maxRetries: 2,
+    });
 
     const [failure] = await endpoint.waitForCount(1, '/failure');
     expect(failure.headers['x-origin']).toBe('qstash-local');
@@ -201,7 +240,9 @@ describe('message delivery', () => {
       maxRetries: 2,
     });
     expect(Buffer.from(payload.body, 'base64').toString()).toBe('down');
-    expect(Buffer.from(payload.sourceBody, 'base64').toString()).toBe('important');
+    expect(Buffer.from(payload.sourceBody, 'base64').toString()).toBe(
+      'important',
+    );
 
     // A callback follows every attempt that got an answer.
     const callbacks = await endpoint.waitForCount(3, '/callback');
@@ -223,7 +264,10 @@ describe('message delivery', () => {
 
   it('gives up on a slow destination after Upstash-Timeout', async () => {
     endpoint.reply(
-      () => new Promise(resolve => setTimeout(() => resolve({ status: 200 }), 1500)),
+      () =>
+        new Promise(resolve =>
+          setTimeout(() => resolve({ status: 200 }), 1500),
+        ),
     );
     const messageId = await publish('/slow', {
       'upstash-timeout': '1s',
@@ -249,8 +293,12 @@ describe('message delivery', () => {
 
   it('honours Upstash-Not-Before in Unix seconds', async () => {
     const at = Math.floor(Date.now() / 1000) + 600;
-    const messageId = await publish('/at', { 'upstash-not-before': String(at) });
-    expect((await api.get(`/v2/messages/${messageId}`)).json.notBefore).toBe(at * 1000);
+    const messageId = await publish('/at', {
+      'upstash-not-before': String(at),
+    });
+    expect((await api.get(`/v2/messages/${messageId}`)).json.notBefore).toBe(
+      at * 1000,
+    );
     await server.runDue(at * 1000);
     expect(endpoint.to('/at')).toHaveLength(1);
   });
@@ -272,7 +320,9 @@ describe('message delivery', () => {
   });
 
   it('delivers once for a repeated deduplication id', async () => {
-    const first = await publish('/once', { 'upstash-deduplication-id': 'order-7' });
+    const first = await publish('/once', {
+      'upstash-deduplication-id': 'order-7',
+    });
     const again = await api.post(`/v2/publish/${endpoint.url}/once`, {
       headers: { 'upstash-deduplication-id': 'order-7' },
     });
@@ -288,7 +338,9 @@ describe('message delivery', () => {
 
   it('cancels a waiting message', async () => {
     const messageId = await publish('/cancelled', { 'upstash-delay': '1h' });
-    expect((await api.delete(`/v2/messages/${messageId}`)).json).toEqual({ cancelled: 1 });
+    expect((await api.delete(`/v2/messages/${messageId}`)).json).toEqual({
+      cancelled: 1,
+    });
     await server.runDue(Date.now() + 2 * 3_600_000);
     expect(endpoint.to('/cancelled')).toHaveLength(0);
     expect((await logsOf(messageId)).map(e => e.state)).toEqual([

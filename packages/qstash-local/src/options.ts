@@ -9,10 +9,17 @@ const optionsSchema = z.object({
   nextSigningKey: z.string().min(1).optional(),
   retryTimeScale: z.number().positive().finite().default(1),
   now: z
-    .custom<() => number>(value => typeof value === 'function', 'must be a function')
+    .custom<() => number>(
+      value => typeof value === 'function',
+      'must be a function',
+    )
     .optional(),
   maxConcurrentDeliveries: z.number().int().positive().default(64),
-  deliveryTimeoutMs: z.number().int().positive().default(15 * 60_000),
+  deliveryTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
   onError: z
     .custom<(error: unknown) => void>(
       value => typeof value === 'function',
@@ -52,7 +59,9 @@ export function resolveOptions(options: QStashLocalOptions): ResolvedOptions {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TypeError(`invalid option ${issue.path.join('.')}: ${issue.message}`);
+    throw new TypeError(
+      `invalid option ${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

@@ -9,7 +9,11 @@ import {
 } from './__testUtils__/recordingEndpoint';
 import { waitFor } from './__testUtils__/waitFor';
 import { startWorkflowApp } from './__testUtils__/workflowApp';
-import { serveOptions, waitForRun, workflowClient } from './__testUtils__/workflowFixtures';
+import {
+  serveOptions,
+  waitForRun,
+  workflowClient,
+} from './__testUtils__/workflowFixtures';
 import { startQStashLocal } from './index';
 
 describe('a data file', () => {
@@ -20,7 +24,9 @@ describe('a data file', () => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'qstash-local-'));
     endpoint = await startRecordingEndpoint();
     endpoint.reply(request =>
-      request.path.startsWith('/fail') ? { status: 500, body: 'down' } : { status: 200 },
+      request.path.startsWith('/fail')
+        ? { status: 500, body: 'down' }
+        : { status: 200 },
     );
   });
 
@@ -43,17 +49,31 @@ describe('a data file', () => {
       cron: '0 * * * *',
     });
     await firstClient.schedules.pause({ schedule: scheduleId });
-    const failed = await firstClient.publish({ url: `${endpoint.url}/fail`, retries: 0 });
-    const waiting = await firstClient.publish({ url: `${endpoint.url}/later`, delay: 3600 });
-    await waitFor(async () => (await firstClient.dlq.listMessages()).messages.length === 1);
+    const failed = await firstClient.publish({
+      url: `${endpoint.url}/fail`,
+      retries: 0,
+    });
+    const waiting = await firstClient.publish({
+      url: `${endpoint.url}/later`,
+      delay: 3600,
+    });
+    await waitFor(
+      async () => (await firstClient.dlq.listMessages()).messages.length === 1,
+    );
 
     const app = await startWorkflowApp({
       '/wf': serve(async context => {
         await context.run('only', () => 'done');
       }, serveOptions(first)),
     });
-    const { workflowRunId } = await workflowClient(first).trigger({ url: `${app.url}/wf` });
-    await waitForRun(workflowClient(first), workflowRunId, r => r.workflowState === 'RUN_SUCCESS');
+    const { workflowRunId } = await workflowClient(first).trigger({
+      url: `${app.url}/wf`,
+    });
+    await waitForRun(
+      workflowClient(first),
+      workflowRunId,
+      r => r.workflowState === 'RUN_SUCCESS',
+    );
     await app.close();
     await first.close();
 
@@ -67,11 +87,17 @@ describe('a data file', () => {
       const client = new Client({ baseUrl: second.url, token: second.token });
 
       const schedule = await client.schedules.get(scheduleId);
-      expect(schedule).toMatchObject({ destination: `${endpoint.url}/scheduled`, isPaused: true });
+      expect(schedule).toMatchObject({
+        destination: `${endpoint.url}/scheduled`,
+        isPaused: true,
+      });
 
       const { messages } = await client.dlq.listMessages();
       expect(messages.map(m => m.messageId)).toEqual([failed.messageId]);
-      expect(messages[0]).toMatchObject({ responseStatus: 500, responseBody: 'down' });
+      expect(messages[0]).toMatchObject({
+        responseStatus: 500,
+        responseBody: 'down',
+      });
 
       const { logs } = await client.logs({ messageIds: [failed.messageId] });
       expect(logs.map(log => log.state)).toContain('FAILED');
@@ -79,7 +105,9 @@ describe('a data file', () => {
       const { runs } = await workflowClient(second).logs({ workflowRunId });
       expect(runs[0].workflowState).toBe('RUN_SUCCESS');
 
-      expect((await client.messages.get(waiting.messageId)).url).toBe(`${endpoint.url}/later`);
+      expect((await client.messages.get(waiting.messageId)).url).toBe(
+        `${endpoint.url}/later`,
+      );
       await second.runDue(Date.now() + 2 * 3_600_000);
       expect(endpoint.to('/later')).toHaveLength(1);
     } finally {
@@ -89,7 +117,10 @@ describe('a data file', () => {
 
   it('uses configured credentials over stored ones and keeps rotated keys', async () => {
     const dataFile = path.join(directory, 'qstash.sqlite');
-    const first = await startQStashLocal({ dataFile, token: 'configured-token' });
+    const first = await startQStashLocal({
+      dataFile,
+      token: 'configured-token',
+    });
     expect(first.token).toBe('configured-token');
     const rotated = await (
       await fetch(`${first.url}/v2/keys/rotate`, {

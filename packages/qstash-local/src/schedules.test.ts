@@ -91,7 +91,9 @@ describe('schedules on a controllable clock', () => {
     expect(endpoint.to('/paused')).toHaveLength(0);
 
     // The API reference pauses and resumes with POST; the SDK uses PATCH.
-    expect((await api.post(`/v2/schedules/${scheduleId}/resume`)).status).toBe(200);
+    expect((await api.post(`/v2/schedules/${scheduleId}/resume`)).status).toBe(
+      200,
+    );
     const resumed = await client.schedules.get(scheduleId);
     expect(resumed.isPaused).toBe(false);
     expect(resumed.nextScheduleTime).toBe(Date.parse('2030-03-04T05:40:00Z'));

@@ -17,7 +17,9 @@ describe('the official @upstash/qstash Client', () => {
     server = await startQStashLocal({ retryTimeScale: 0.0001 });
     endpoint = await startRecordingEndpoint();
     endpoint.reply(request =>
-      request.path.startsWith('/broken') ? { status: 500, body: 'nope' } : { status: 200 },
+      request.path.startsWith('/broken')
+        ? { status: 500, body: 'nope' }
+        : { status: 200 },
     );
     client = new Client({ baseUrl: server.url, token: server.token });
   });
@@ -53,7 +55,9 @@ describe('the official @upstash/qstash Client', () => {
     expect(message.notBefore! - message.createdAt).toBe(3_600_000);
 
     expect(await client.messages.cancel(messageId)).toEqual({ cancelled: 1 });
-    await expect(client.messages.get(messageId)).rejects.toMatchObject({ status: 404 });
+    await expect(client.messages.get(messageId)).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('batches messages and cancels a set of them by id', async () => {
@@ -66,7 +70,10 @@ describe('the official @upstash/qstash Client', () => {
     const [now] = await endpoint.waitForCount(1, '/batch/now');
     expect(JSON.parse(now.text)).toEqual({ n: 1 });
     expect(
-      await client.messages.cancel([results[1].messageId, results[2].messageId]),
+      await client.messages.cancel([
+        results[1].messageId,
+        results[2].messageId,
+      ]),
     ).toEqual({ cancelled: 2 });
   });
 
@@ -90,13 +97,17 @@ describe('the official @upstash/qstash Client', () => {
       callback: `${endpoint.url}/cb`,
       isPaused: false,
     });
-    expect((await client.schedules.list()).map(s => s.scheduleId)).toContain(scheduleId);
+    expect((await client.schedules.list()).map(s => s.scheduleId)).toContain(
+      scheduleId,
+    );
     await client.schedules.pause({ schedule: scheduleId });
     expect((await client.schedules.get(scheduleId)).isPaused).toBe(true);
     await client.schedules.resume({ schedule: scheduleId });
     expect((await client.schedules.get(scheduleId)).isPaused).toBe(false);
     await client.schedules.delete(scheduleId);
-    expect((await client.schedules.list()).map(s => s.scheduleId)).not.toContain(scheduleId);
+    expect(
+      (await client.schedules.list()).map(s => s.scheduleId),
+    ).not.toContain(scheduleId);
   });
 
   it('lists, retries and deletes dead letters', async () => {
@@ -111,7 +122,11 @@ describe('the official @upstash/qstash Client', () => {
       [first.messageId, second.messageId].sort(),
     );
     const one = listed.find(m => m.messageId === first.messageId)!;
-    expect(one).toMatchObject({ body: 'one', responseStatus: 500, responseBody: 'nope' });
+    expect(one).toMatchObject({
+      body: 'one',
+      responseStatus: 500,
+      responseBody: 'nope',
+    });
 
     const retried = await client.dlq.retry(one.dlqId);
     expect(retried.responses).toHaveLength(1);
@@ -119,7 +134,10 @@ describe('the official @upstash/qstash Client', () => {
     // The retried copy fails again and comes back as a new dead letter.
     const afterRetry = await waitFor(async () => {
       const { messages } = await client.dlq.listMessages({ filter: { url } });
-      return messages.some(m => m.messageId === retried.responses[0].messageId) && messages;
+      return (
+        messages.some(m => m.messageId === retried.responses[0].messageId) &&
+        messages
+      );
     });
     expect(afterRetry).toHaveLength(2);
 
@@ -127,25 +145,41 @@ describe('the official @upstash/qstash Client', () => {
     expect(page.messages).toHaveLength(1);
     expect(page.cursor).toBeDefined();
 
-    expect(await client.dlq.delete(afterRetry.map(m => m.dlqId))).toEqual({ deleted: 2 });
-    expect((await client.dlq.listMessages({ filter: { url } })).messages).toEqual([]);
+    expect(await client.dlq.delete(afterRetry.map(m => m.dlqId))).toEqual({
+      deleted: 2,
+    });
+    expect(
+      (await client.dlq.listMessages({ filter: { url } })).messages,
+    ).toEqual([]);
   });
 
   it('reads logs with filters and a cursor', async () => {
-    const { messageId } = await client.publish({ url: `${endpoint.url}/logged`, body: 'x' });
+    const { messageId } = await client.publish({
+      url: `${endpoint.url}/logged`,
+      body: 'x',
+    });
     await endpoint.waitForCount(1, '/logged');
     const byMessage = await waitFor(async () => {
       const { logs } = await client.logs({ messageIds: [messageId] });
       return logs.length === 3 && logs;
     });
-    expect(byMessage.map(log => log.state)).toEqual(['DELIVERED', 'ACTIVE', 'CREATED']);
+    expect(byMessage.map(log => log.state)).toEqual([
+      'DELIVERED',
+      'ACTIVE',
+      'CREATED',
+    ]);
 
-    const delivered = await client.logs({ filter: { state: 'DELIVERED', url: `${endpoint.url}/logged` } });
+    const delivered = await client.logs({
+      filter: { state: 'DELIVERED', url: `${endpoint.url}/logged` },
+    });
     expect(delivered.logs.map(log => log.messageId)).toEqual([messageId]);
 
     const firstPage = await client.logs({ count: 2 });
     expect(firstPage.logs).toHaveLength(2);
-    const secondPage = await client.logs({ count: 2, cursor: firstPage.cursor });
+    const secondPage = await client.logs({
+      count: 2,
+      cursor: firstPage.cursor,
+    });
     expect(secondPage.logs[0].time).toBeLessThanOrEqual(firstPage.logs[1].time);
     expect(secondPage.logs).not.toContainEqual(firstPage.logs[0]);
   });

@@ -37,7 +37,9 @@ export interface QStashLocal {
 
 function defaultErrorHandler(error: unknown): void {
   process.stderr.write(
-    `qstash-local: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`,
+    `qstash-local: ${
+      error instanceof Error ? error.stack ?? error.message : String(error)
+    }\n`,
   );
 }
 
@@ -112,7 +114,9 @@ export async function startQStashLocal(
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(settings.port, settings.host, () => resolve(listening));
+      const listening = app.listen(settings.port, settings.host, () =>
+        resolve(listening),
+      );
       listening.once('error', reject);
     });
   } catch (error) {

@@ -9,7 +9,10 @@ let cachedKey: { text: string; key: KeyObject } | undefined;
 
 function hmacKey(signingKey: string): KeyObject {
   if (cachedKey?.text !== signingKey) {
-    cachedKey = { text: signingKey, key: createSecretKey(Buffer.from(signingKey, 'utf8')) };
+    cachedKey = {
+      text: signingKey,
+      key: createSecretKey(Buffer.from(signingKey, 'utf8')),
+    };
   }
   return cachedKey.key;
 }

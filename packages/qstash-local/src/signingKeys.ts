@@ -14,7 +14,8 @@ export class SigningKeys {
     private readonly meta: MetaStore,
     configured: { current?: string; next?: string },
   ) {
-    this.currentKey = configured.current ?? meta.get(CURRENT_KEY) ?? newSigningKey();
+    this.currentKey =
+      configured.current ?? meta.get(CURRENT_KEY) ?? newSigningKey();
     this.nextKey = configured.next ?? meta.get(NEXT_KEY) ?? newSigningKey();
     this.persist();
   }
@@ -42,7 +43,10 @@ export class SigningKeys {
 }
 
 /** The API token: the configured one, else the one stored, else a new one. */
-export function resolveToken(meta: MetaStore, configured: string | undefined): string {
+export function resolveToken(
+  meta: MetaStore,
+  configured: string | undefined,
+): string {
   const token = configured ?? meta.get(TOKEN_KEY) ?? newToken();
   meta.set(TOKEN_KEY, token);
   return token;

@@ -22,7 +22,10 @@ export class WakeTimer {
     if (this.timer && this.wakeAt !== undefined && this.wakeAt <= at) return;
     this.clear();
     this.wakeAt = at;
-    const delay = Math.min(Math.max(at - this.clock.now(), MIN_TIMEOUT_MS), MAX_TIMEOUT_MS);
+    const delay = Math.min(
+      Math.max(at - this.clock.now(), MIN_TIMEOUT_MS),
+      MAX_TIMEOUT_MS,
+    );
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.wakeAt = undefined;

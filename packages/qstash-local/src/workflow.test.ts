@@ -91,7 +91,8 @@ describe('Upstash Workflow runs', () => {
           failureFunction: async ({ failResponse, failStatus }) => {
             count('flaky/failure');
             failureCalls.push({ failResponse, failStatus });
-            if (failureFunctionBroken) throw new Error('failure function is broken too');
+            if (failureFunctionBroken)
+              throw new Error('failure function is broken too');
           },
         },
       ),
@@ -156,14 +157,22 @@ describe('Upstash Workflow runs', () => {
       body: { start: 1 },
       label: 'nightly',
     });
-    const run = await waitForRun(client, workflowRunId, r => r.workflowState === 'RUN_SUCCESS');
+    const run = await waitForRun(
+      client,
+      workflowRunId,
+      r => r.workflowState === 'RUN_SUCCESS',
+    );
 
     expect(counts).toEqual({ 'three/1': 1, 'three/2': 1, 'three/3': 1 });
     expect(run.workflowRunResponse).toBe(JSON.stringify({ total: 4 }));
     expect(run.labels).toEqual(['nightly']);
-    expect(run.workflowRunCompletedAt).toBeGreaterThanOrEqual(run.workflowRunCreatedAt);
+    expect(run.workflowRunCompletedAt).toBeGreaterThanOrEqual(
+      run.workflowRunCreatedAt,
+    );
     const steps = stepsOf(run, 'sequential');
-    expect(steps.map(step => [step.stepName, step.stepType, step.state, step.out])).toEqual([
+    expect(
+      steps.map(step => [step.stepName, step.stepType, step.state, step.out]),
+    ).toEqual([
       ['init', 'Initial', 'STEP_SUCCESS', JSON.stringify({ start: 1 })],
       ['step-1', 'Run', 'STEP_SUCCESS', '2'],
       ['step-2', 'Run', 'STEP_SUCCESS', '3'],
@@ -182,7 +191,9 @@ describe('Upstash Workflow runs', () => {
       body: JSON.stringify({ hello: 'world' }),
     });
     expect(response.status).toBe(200);
-    const { workflowRunId } = (await response.json()) as { workflowRunId: string };
+    const { workflowRunId } = (await response.json()) as {
+      workflowRunId: string;
+    };
     expect(workflowRunId).toMatch(/^wfr_/);
     const run = await waitForRun(
       workflowClient(server),
@@ -190,16 +201,23 @@ describe('Upstash Workflow runs', () => {
       r => r.workflowState === 'RUN_SUCCESS',
     );
     expect(counts['unsigned/only']).toBe(1);
-    expect(stepsOf(run, 'sequential')[0].out).toBe(JSON.stringify({ hello: 'world' }));
+    expect(stepsOf(run, 'sequential')[0].out).toBe(
+      JSON.stringify({ hello: 'world' }),
+    );
   });
 
   it('retries a throwing step, fails into the workflow DLQ, and resume skips finished steps', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({ url: `${app.url}/flaky`, retries: 2 });
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/flaky`,
+      retries: 2,
+    });
     const failed = await waitForRun(
       client,
       workflowRunId,
-      r => r.workflowState === 'RUN_FAILED' && r.failureFunction?.state === 'CALLBACK_SUCCESS',
+      r =>
+        r.workflowState === 'RUN_FAILED' &&
+        r.failureFunction?.state === 'CALLBACK_SUCCESS',
       'the run to fail and its failure function to run',
     );
     // One attempt plus two retries of the message that runs step 2.
@@ -211,7 +229,10 @@ describe('Upstash Workflow runs', () => {
     expect(failureCalls[0].failResponse).toBe('step 2 is broken today');
 
     const [frontier] = stepsOf(failed, 'next');
-    expect(frontier).toMatchObject({ state: 'STEP_FAILED', stepName: 'step-2' });
+    expect(frontier).toMatchObject({
+      state: 'STEP_FAILED',
+      stepName: 'step-2',
+    });
     expect(frontier.errors).toHaveLength(3);
     expect(failed.dlqId).toBeDefined();
 
@@ -228,17 +249,30 @@ describe('Upstash Workflow runs', () => {
     const resumed = await client.dlq.resume(failed.dlqId!);
     const resumedRunId = resumed.workflowRuns[0].workflowRunId;
     expect(resumedRunId).not.toBe(workflowRunId);
-    await waitForRun(client, resumedRunId, r => r.workflowState === 'RUN_SUCCESS');
+    await waitForRun(
+      client,
+      resumedRunId,
+      r => r.workflowState === 'RUN_SUCCESS',
+    );
     expect(counts['flaky/1']).toBe(1);
     expect(counts['flaky/2']).toBe(4);
     expect(counts['flaky/3']).toBe(1);
-    expect((await client.dlq.list({ filter: { workflowRunId } })).messages).toHaveLength(0);
+    expect(
+      (await client.dlq.list({ filter: { workflowRunId } })).messages,
+    ).toHaveLength(0);
   });
 
   it('restart runs a failed workflow again from the first step', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({ url: `${app.url}/flaky`, retries: 0 });
-    const failed = await waitForRun(client, workflowRunId, r => r.workflowState === 'RUN_FAILED');
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/flaky`,
+      retries: 0,
+    });
+    const failed = await waitForRun(
+      client,
+      workflowRunId,
+      r => r.workflowState === 'RUN_FAILED',
+    );
     expect(counts['flaky/1']).toBe(1);
 
     stepTwoBroken = false;
@@ -261,7 +295,10 @@ describe('Upstash Workflow runs', () => {
   it('retries a failed failure function from the DLQ', async () => {
     const client = workflowClient(server);
     failureFunctionBroken = true;
-    const { workflowRunId } = await client.trigger({ url: `${app.url}/flaky`, retries: 0 });
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/flaky`,
+      retries: 0,
+    });
     const failed = await waitForRun(
       client,
       workflowRunId,
@@ -271,7 +308,9 @@ describe('Upstash Workflow runs', () => {
     expect(counts['flaky/failure']).toBe(1);
 
     failureFunctionBroken = false;
-    const retried = await client.dlq.retryFailureFunction({ dlqId: failed.dlqId! });
+    const retried = await client.dlq.retryFailureFunction({
+      dlqId: failed.dlqId!,
+    });
     expect(retried.workflowRunId).toBe(workflowRunId);
     await waitForRun(
       client,
@@ -284,28 +323,40 @@ describe('Upstash Workflow runs', () => {
 
   it('sleeps with context.sleep until the time comes', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({ url: `${app.url}/sleepy` });
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/sleepy`,
+    });
     const sleeping = await waitForRun(
       client,
       workflowRunId,
       r => stepsOf(r, 'next').some(step => step.stepName === 'nap'),
       'the run to sleep',
     );
-    expect(stepsOf(sleeping, 'next')[0]).toMatchObject({ state: 'STEP_PROGRESS' });
+    expect(stepsOf(sleeping, 'next')[0]).toMatchObject({
+      state: 'STEP_PROGRESS',
+    });
 
     await server.runDue(Date.now() + 59 * 60_000);
     expect(counts['sleepy/after']).toBeUndefined();
 
     await server.runDue(Date.now() + 61 * 60_000);
-    const run = await waitForRun(client, workflowRunId, r => r.workflowState === 'RUN_SUCCESS');
+    const run = await waitForRun(
+      client,
+      workflowRunId,
+      r => r.workflowState === 'RUN_SUCCESS',
+    );
     expect(counts).toEqual({ 'sleepy/before': 1, 'sleepy/after': 1 });
-    const nap = stepsOf(run, 'sequential').find(step => step.stepName === 'nap');
+    const nap = stepsOf(run, 'sequential').find(
+      step => step.stepName === 'nap',
+    );
     expect(nap).toMatchObject({ stepType: 'SleepFor', state: 'STEP_SUCCESS' });
   });
 
   it('cancel stops a sleeping run', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({ url: `${app.url}/sleepy` });
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/sleepy`,
+    });
     await waitForRun(
       client,
       workflowRunId,
@@ -313,7 +364,9 @@ describe('Upstash Workflow runs', () => {
       'the run to sleep',
     );
 
-    expect(await client.cancel({ ids: workflowRunId })).toEqual({ cancelled: 1 });
+    expect(await client.cancel({ ids: workflowRunId })).toEqual({
+      cancelled: 1,
+    });
     await server.runDue(Date.now() + 2 * 3_600_000);
 
     const [run] = (await client.logs({ workflowRunId })).runs;
@@ -326,8 +379,14 @@ describe('Upstash Workflow runs', () => {
 
   it('runs parallel steps once each and groups them in the logs', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({ url: `${app.url}/parallel` });
-    const run = await waitForRun(client, workflowRunId, r => r.workflowState === 'RUN_SUCCESS');
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/parallel`,
+    });
+    const run = await waitForRun(
+      client,
+      workflowRunId,
+      r => r.workflowState === 'RUN_SUCCESS',
+    );
 
     expect(counts).toEqual({
       'parallel/a': 1,
@@ -342,7 +401,9 @@ describe('Upstash Workflow runs', () => {
       'branch-b',
       'branch-c',
     ]);
-    const join = stepsOf(run, 'sequential').find(step => step.stepName === 'join');
+    const join = stepsOf(run, 'sequential').find(
+      step => step.stepName === 'join',
+    );
     expect(join?.out).toBe(JSON.stringify('ABC'));
   });
 
@@ -352,20 +413,28 @@ describe('Upstash Workflow runs', () => {
       url: `${app.url}/caller`,
       body: { path: '/answer' },
     });
-    const run = await waitForRun(client, workflowRunId, r => r.workflowState === 'RUN_SUCCESS');
+    const run = await waitForRun(
+      client,
+      workflowRunId,
+      r => r.workflowState === 'RUN_SUCCESS',
+    );
 
     const [call] = external.to('/answer');
     expect(call.method).toBe('POST');
     expect(call.headers['x-asked-by']).toBe('workflow');
     expect(JSON.parse(call.text)).toEqual({ question: 42 });
-    const ask = stepsOf(run, 'sequential').find(step => step.stepName === 'ask');
+    const ask = stepsOf(run, 'sequential').find(
+      step => step.stepName === 'ask',
+    );
     expect(ask).toMatchObject({
       stepType: 'Call',
       callUrl: `${external.url}/answer`,
       callMethod: 'POST',
       callResponseStatus: 201,
     });
-    const use = stepsOf(run, 'sequential').find(step => step.stepName === 'use-answer');
+    const use = stepsOf(run, 'sequential').find(
+      step => step.stepName === 'use-answer',
+    );
     expect(use?.out).toBe('201');
   });
 
@@ -375,8 +444,14 @@ describe('Upstash Workflow runs', () => {
       url: `${app.url}/caller`,
       body: { path: '/teapot' },
     });
-    const run = await waitForRun(client, workflowRunId, r => r.workflowState === 'RUN_SUCCESS');
-    const use = stepsOf(run, 'sequential').find(step => step.stepName === 'use-answer');
+    const run = await waitForRun(
+      client,
+      workflowRunId,
+      r => r.workflowState === 'RUN_SUCCESS',
+    );
+    const use = stepsOf(run, 'sequential').find(
+      step => step.stepName === 'use-answer',
+    );
     expect(use?.out).toBe('418');
     expect(run.dlqId).toBeUndefined();
   });
@@ -384,16 +459,24 @@ describe('Upstash Workflow runs', () => {
   it('serves the run steps for the SDK lazy fetch while a run is going', async () => {
     const client = workflowClient(server);
     const api = apiClient(server.url, server.token);
-    const { workflowRunId } = await client.trigger({ url: `${app.url}/sleepy` });
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/sleepy`,
+    });
     const steps = await waitFor(async () => {
       const response = await api.get(`/v2/workflows/runs/${workflowRunId}`);
-      return response.status === 200 && response.json.length >= 3 && response.json;
+      return (
+        response.status === 200 && response.json.length >= 3 && response.json
+      );
     });
     expect(steps[0].callType).toBe('step');
-    const decoded = JSON.parse(Buffer.from(steps[2].body, 'base64').toString('utf8'));
+    const decoded = JSON.parse(
+      Buffer.from(steps[2].body, 'base64').toString('utf8'),
+    );
     expect(decoded).toMatchObject({ stepName: 'nap', stepType: 'SleepFor' });
 
     await client.cancel({ ids: workflowRunId });
-    expect((await api.get(`/v2/workflows/runs/${workflowRunId}`)).status).toBe(404);
+    expect((await api.get(`/v2/workflows/runs/${workflowRunId}`)).status).toBe(
+      404,
+    );
   });
 });

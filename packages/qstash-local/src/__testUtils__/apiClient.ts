@@ -11,7 +11,11 @@ export function apiClient(baseUrl: string, token: string) {
   const call = async (
     method: string,
     path: string,
-    { body, headers = {}, auth = true }: {
+    {
+      body,
+      headers = {},
+      auth = true,
+    }: {
       body?: string;
       headers?: Record<string, string>;
       auth?: boolean;
@@ -19,7 +23,10 @@ export function apiClient(baseUrl: string, token: string) {
   ): Promise<ApiResponse> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        ...(auth ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body,
     });
     const text = await response.text();
@@ -33,9 +40,12 @@ export function apiClient(baseUrl: string, token: string) {
   };
   return {
     call,
-    get: (path: string, options?: Parameters<typeof call>[2]) => call('GET', path, options),
-    post: (path: string, options?: Parameters<typeof call>[2]) => call('POST', path, options),
-    patch: (path: string, options?: Parameters<typeof call>[2]) => call('PATCH', path, options),
+    get: (path: string, options?: Parameters<typeof call>[2]) =>
+      call('GET', path, options),
+    post: (path: string, options?: Parameters<typeof call>[2]) =>
+      call('POST', path, options),
+    patch: (path: string, options?: Parameters<typeof call>[2]) =>
+      call('PATCH', path, options),
     delete: (path: string, options?: Parameters<typeof call>[2]) =>
       call('DELETE', path, options),
   };

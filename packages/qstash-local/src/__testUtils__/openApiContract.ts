@@ -8,7 +8,10 @@ import { parse } from 'yaml';
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 /** The official OpenAPI files live beside the repository, in shared/reference/upstash. */
-export const REFERENCE_DIR = path.resolve(REPO_ROOT, '../shared/reference/upstash');
+export const REFERENCE_DIR = path.resolve(
+  REPO_ROOT,
+  '../shared/reference/upstash',
+);
 
 export const SPEC_FILES = {
   qstash: 'qstash-openapi.yaml',
@@ -40,11 +43,22 @@ export class OpenApiContract {
   constructor() {
     addFormats(this.ajv);
     // OpenAPI number formats; they carry no constraint JSON Schema can check.
-    for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary']) {
+    for (const format of [
+      'int32',
+      'int64',
+      'float',
+      'double',
+      'byte',
+      'binary',
+    ]) {
       this.ajv.addFormat(format, true);
     }
-    for (const [name, file] of Object.entries(SPEC_FILES) as Array<[SpecName, string]>) {
-      const document = parse(fs.readFileSync(path.join(REFERENCE_DIR, file), 'utf8'));
+    for (const [name, file] of Object.entries(SPEC_FILES) as Array<
+      [SpecName, string]
+    >) {
+      const document = parse(
+        fs.readFileSync(path.join(REFERENCE_DIR, file), 'utf8'),
+      );
       this.specs[name] = document;
       this.ajv.addSchema(document, name);
     }
@@ -52,7 +66,9 @@ export class OpenApiContract {
 
   /** Whether the spec documents this operation and status. */
   has(spec: SpecName, route: string, method: string, status: number): boolean {
-    return Boolean(this.specs[spec].paths?.[route]?.[method]?.responses?.[String(status)]);
+    return Boolean(
+      this.specs[spec].paths?.[route]?.[method]?.responses?.[String(status)],
+    );
   }
 
   /** Errors of `body` against a response schema; empty when valid. */
@@ -63,13 +79,18 @@ export class OpenApiContract {
     status: number,
     body: unknown,
   ): string[] {
-    const response = this.specs[spec].paths?.[route]?.[method]?.responses?.[String(status)];
+    const response =
+      this.specs[spec].paths?.[route]?.[method]?.responses?.[String(status)];
     if (!response) {
-      return [`${spec} has no ${method.toUpperCase()} ${route} response ${status}`];
+      return [
+        `${spec} has no ${method.toUpperCase()} ${route} response ${status}`,
+      ];
     }
     // The spec documents no body here, so there is nothing to check it against.
     if (!response.content) return [];
-    const ref = `${spec}#/paths/${pointer(route)}/${method}/responses/${status}/content/application~1json/schema`;
+    const ref = `${spec}#/paths/${pointer(
+      route,
+    )}/${method}/responses/${status}/content/application~1json/schema`;
     return this.errorsFor(ref, body);
   }
 
@@ -83,13 +104,17 @@ export class OpenApiContract {
     const validate = this.ajv.compile(schema);
     return validate(body)
       ? []
-      : (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`);
+      : (validate.errors ?? []).map(
+          e => `${e.instancePath || '/'} ${e.message}`,
+        );
   }
 
   private errorsFor(ref: string, body: unknown): string[] {
     const validate = this.ajv.getSchema(ref) ?? this.ajv.compile({ $ref: ref });
     return validate(body)
       ? []
-      : (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`);
+      : (validate.errors ?? []).map(
+          e => `${e.instancePath || '/'} ${e.message}`,
+        );
   }
 }

@@ -26,7 +26,11 @@ export interface RecordingEndpoint {
   /** Requests whose path starts with `path`. */
   to(path: string): RecordedRequest[];
   reply(responder: (request: RecordedRequest) => Reply | Promise<Reply>): void;
-  waitForCount(count: number, path?: string, timeoutMs?: number): Promise<RecordedRequest[]>;
+  waitForCount(
+    count: number,
+    path?: string,
+    timeoutMs?: number,
+  ): Promise<RecordedRequest[]>;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,9 @@ export interface WorkflowApp {
   close(): Promise<void>;
 }
 
-export async function startWorkflowApp(routes: Record<string, Router>): Promise<WorkflowApp> {
+export async function startWorkflowApp(
+  routes: Record<string, Router>,
+): Promise<WorkflowApp> {
   const app = express();
   // The express adapter of @upstash/workflow expects a parsed body.
   app.use(express.json({ limit: '5mb' }));

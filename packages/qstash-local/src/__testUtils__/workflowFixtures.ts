@@ -6,7 +6,10 @@ import { waitFor } from './waitFor';
 /** serve() options that point the SDK at the local server and verify signatures. */
 export function serveOptions(server: QStashLocal) {
   return {
-    qstashClient: new QStashClient({ baseUrl: server.url, token: server.token }),
+    qstashClient: new QStashClient({
+      baseUrl: server.url,
+      token: server.token,
+    }),
     receiver: new Receiver({
       currentSigningKey: server.currentSigningKey,
       nextSigningKey: server.nextSigningKey,
@@ -18,7 +21,9 @@ export function workflowClient(server: QStashLocal): WorkflowClient {
   return new WorkflowClient({ baseUrl: server.url, token: server.token });
 }
 
-export type RunLog = Awaited<ReturnType<WorkflowClient['logs']>>['runs'][number];
+export type RunLog = Awaited<
+  ReturnType<WorkflowClient['logs']>
+>['runs'][number];
 
 /** Waits until the run's log satisfies `check` and returns it. */
 export async function waitForRun(

@@ -26,7 +26,9 @@ export function lowerCaseHeaders(
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    result[name.toLowerCase()] = Array.isArray(value)
+      ? value.join(', ')
+      : value;
   }
   return result;
 }

@@ -39,7 +39,12 @@ describe('parseMessageConfig', () => {
       labels: ['billing', 'nightly'],
       deduplicationId: undefined,
       contentBasedDeduplication: false,
-      flowControl: { key: 'billing', parallelism: 2, rate: 10, periodSeconds: 60 },
+      flowControl: {
+        key: 'billing',
+        parallelism: 2,
+        rate: 10,
+        periodSeconds: 60,
+      },
       redact: { body: true, allHeaders: false, headers: ['x-tenant'] },
       workflow: undefined,
     });
@@ -60,11 +65,31 @@ describe('parseMessageConfig', () => {
   });
 
   it.each([
-    [{ 'upstash-flow-control-key': 'k', 'upstash-flow-control-value': 'speed=3' }, /Upstash-Flow-Control-Value.*unknown setting "speed"/],
-    [{ 'upstash-redact-fields': 'everything' }, /Upstash-Redact-Fields.*unknown field "everything"/],
-    [{ 'upstash-workflow-calltype': 'other', 'upstash-workflow-runid': 'wfr_x' }, /Upstash-Workflow-Calltype/],
-    [{ 'upstash-content-based-deduplication': 'yes' }, /Upstash-Content-Based-Deduplication/],
+    [
+      {
+        'upstash-flow-control-key': 'k',
+        'upstash-flow-control-value': 'speed=3',
+      },
+      /Upstash-Flow-Control-Value.*unknown setting "speed"/,
+    ],
+    [
+      { 'upstash-redact-fields': 'everything' },
+      /Upstash-Redact-Fields.*unknown field "everything"/,
+    ],
+    [
+      {
+        'upstash-workflow-calltype': 'other',
+        'upstash-workflow-runid': 'wfr_x',
+      },
+      /Upstash-Workflow-Calltype/,
+    ],
+    [
+      { 'upstash-content-based-deduplication': 'yes' },
+      /Upstash-Content-Based-Deduplication/,
+    ],
   ])('rejects %j', (headers, reason) => {
-    expect(() => parseMessageConfig('https://example.com', headers)).toThrow(reason);
+    expect(() => parseMessageConfig('https://example.com', headers)).toThrow(
+      reason,
+    );
   });
 });

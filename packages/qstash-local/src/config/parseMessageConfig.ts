@@ -57,7 +57,9 @@ const nonNegativeInteger = (max: number) =>
     .transform(Number)
     .refine(value => value <= max, `must be at most ${max}`);
 
-const booleanText = z.enum(['true', 'false']).transform(value => value === 'true');
+const booleanText = z
+  .enum(['true', 'false'])
+  .transform(value => value === 'true');
 
 const labelList = z.string().transform((value, ctx) => {
   const labels = value
@@ -88,7 +90,10 @@ const retryDelayExpression = z.string().superRefine((value, ctx) => {
 
 const flowControlValue = z.string().transform((value, ctx) => {
   const result: Omit<FlowControl, 'key'> = {};
-  for (const part of value.split(',').map(p => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean)) {
     const [name, raw = ''] = part.split('=').map(p => p.trim());
     if (name === 'parallelism' || name === 'rate') {
       if (!/^\d+$/.test(raw) || Number(raw) < 1) {
@@ -129,10 +134,14 @@ const flowControlValue = z.string().transform((value, ctx) => {
 
 const redactFields = z.string().transform((value, ctx) => {
   const redaction: Redaction = { body: false, allHeaders: false, headers: [] };
-  for (const field of value.split(',').map(f => f.trim()).filter(Boolean)) {
+  for (const field of value
+    .split(',')
+    .map(f => f.trim())
+    .filter(Boolean)) {
     const single = /^header\[([^\]]+)\]$/.exec(field);
     if (field === 'body') redaction.body = true;
-    else if (field === 'header' || field === 'headers') redaction.allHeaders = true;
+    else if (field === 'header' || field === 'headers')
+      redaction.allHeaders = true;
     else if (single) redaction.headers.push(single[1].toLowerCase());
     else {
       ctx.addIssue({
@@ -196,7 +205,9 @@ function describeIssues(error: z.ZodError): string {
       const header = issue.path[0];
       return header === undefined
         ? issue.message
-        : `invalid ${canonicalHeaderName(String(header))} header: ${issue.message}`;
+        : `invalid ${canonicalHeaderName(String(header))} header: ${
+            issue.message
+          }`;
     })
     .join('; ');
 }

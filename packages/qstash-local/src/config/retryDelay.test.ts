@@ -2,9 +2,9 @@ import { compileRetryDelay, defaultBackoffMs } from './retryDelay';
 
 describe('defaultBackoffMs', () => {
   it('follows min(86400, e^(2.5n)) seconds: 12s, 2m28s, 30m8s, 6h7m, then one day', () => {
-    expect([1, 2, 3, 4, 5, 6].map(n => Math.round(defaultBackoffMs(n) / 1000))).toEqual([
-      12, 148, 1808, 22026, 86400, 86400,
-    ]);
+    expect(
+      [1, 2, 3, 4, 5, 6].map(n => Math.round(defaultBackoffMs(n) / 1000)),
+    ).toEqual([12, 148, 1808, 22026, 86400, 86400]);
   });
 });
 
@@ -14,7 +14,10 @@ describe('compileRetryDelay', () => {
     ['1000 * (1 + retried)', [1000, 2000]],
     ['pow(2, retried) * 1000', [1000, 2000]],
     ['max(1000, pow(2, retried) * 100)', [1000, 1000]],
-    ['min(sqrt(16) * 10, abs(-7)) + floor(1.7) + ceil(0.2) + round(0.4) + exp(0) - 3', [7, 7]],
+    [
+      'min(sqrt(16) * 10, abs(-7)) + floor(1.7) + ceil(0.2) + round(0.4) + exp(0) - 3',
+      [7, 7],
+    ],
   ])('evaluates %s', (expression, [first, second]) => {
     const delay = compileRetryDelay(expression);
     expect([delay(0), delay(1)]).toEqual([first, second]);

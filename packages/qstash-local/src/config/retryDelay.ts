@@ -80,7 +80,8 @@ function compileNode(node: jsep.Expression): Evaluator {
     }
     case 'CallExpression': {
       const { callee, arguments: args } = node as jsep.CallExpression;
-      const name = callee.type === 'Identifier' ? (callee as jsep.Identifier).name : '';
+      const name =
+        callee.type === 'Identifier' ? (callee as jsep.Identifier).name : '';
       const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
       if (!fn) throw new Error(`function "${name}" is not supported`);
       if (args.length !== FUNCTION_ARITY[name]) {
@@ -106,7 +107,9 @@ export function compileRetryDelay(expression: string): Evaluator {
   try {
     tree = jsep(expression);
   } catch (error) {
-    throw new Error(`cannot parse "${expression}": ${(error as Error).message}`);
+    throw new Error(
+      `cannot parse "${expression}": ${(error as Error).message}`,
+    );
   }
   const evaluate = compileNode(tree);
   return retried => {

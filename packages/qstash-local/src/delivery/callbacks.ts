@@ -57,7 +57,11 @@ export class CallbackSender {
   /** After every attempt that got an HTTP response, as QStash calls callbacks. */
   afterAttempt(message: StoredMessage, result: AttemptResult): void {
     if (!message.config.callback || result.kind !== 'response') return;
-    this.send(message.config.callback, callbackPayload(message, result), message.callerIp);
+    this.send(
+      message.config.callback,
+      callbackPayload(message, result),
+      message.callerIp,
+    );
   }
 
   /** Once a plain message failed for good. */

@@ -9,7 +9,12 @@ import { signDelivery } from '../signing';
 import { SigningKeys } from '../signingKeys';
 import { WorkflowRuns } from '../workflow/workflowRuns';
 import { CallbackSender } from './callbacks';
-import { AttemptResult, isSuccess, responseHeader, sendRequest } from './httpAttempt';
+import {
+  AttemptResult,
+  isSuccess,
+  responseHeader,
+  sendRequest,
+} from './httpAttempt';
 import { buildOutgoingRequest } from './outgoingRequest';
 import { nextRetryDelayMs } from './retrySchedule';
 
@@ -124,14 +129,26 @@ export class DeliveryWorker {
 
     if (!nonRetryable && message.retried < message.maxRetries) {
       const nextAt =
-        now + nextRetryDelayMs(message, result, this.settings.retryTimeScale, Date.now());
-      this.stores.messages.scheduleRetry(messageId, message.retried + 1, nextAt);
+        now +
+        nextRetryDelayMs(
+          message,
+          result,
+          this.settings.retryTimeScale,
+          Date.now(),
+        );
+      this.stores.messages.scheduleRetry(
+        messageId,
+        message.retried + 1,
+        nextAt,
+      );
       this.messageLog.record(message, 'ERROR', now, {
         error: errorText(result),
         nextDeliveryTime: nextAt,
         ...responseDetails(result),
       });
-      this.messageLog.record(message, 'RETRY', now, { nextDeliveryTime: nextAt });
+      this.messageLog.record(message, 'RETRY', now, {
+        nextDeliveryTime: nextAt,
+      });
       this.workflows.retrying(message, result, nextAt);
       this.callbacks.afterAttempt(message, result);
       return;
@@ -143,7 +160,9 @@ export class DeliveryWorker {
       ...responseDetails(result),
     });
     this.messageLog.record(message, 'FAILED', now, {
-      error: nonRetryable ? 'destination marked the error as non-retryable' : errorText(result),
+      error: nonRetryable
+        ? 'destination marked the error as non-retryable'
+        : errorText(result),
     });
     this.callbacks.afterAttempt(message, result);
     this.schedules.recordTickOutcome(message, 'FAIL');
@@ -153,7 +172,11 @@ export class DeliveryWorker {
     }
   }
 
-  private deadLetter(message: StoredMessage, result: AttemptResult, now: number): void {
+  private deadLetter(
+    message: StoredMessage,
+    result: AttemptResult,
+    now: number,
+  ): void {
     this.stores.dlq.insert({
       dlqId: newDlqId(),
       messageId: message.messageId,

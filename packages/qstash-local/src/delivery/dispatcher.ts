@@ -96,12 +96,10 @@ export class Dispatcher {
     for (const messageId of this.messages.due(at, free)) {
       const started = attempt(messageId);
       if (!started) continue;
-      const running = started
-        .catch(this.onError)
-        .finally(() => {
-          this.inFlight.delete(messageId);
-          this.schedulePump();
-        });
+      const running = started.catch(this.onError).finally(() => {
+        this.inFlight.delete(messageId);
+        this.schedulePump();
+      });
       this.inFlight.set(messageId, running);
     }
   }

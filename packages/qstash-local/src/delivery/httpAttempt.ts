@@ -18,7 +18,9 @@ export type AttemptResult =
   | { kind: 'error'; error: string };
 
 export function isSuccess(result: AttemptResult): boolean {
-  return result.kind === 'response' && result.status >= 200 && result.status < 300;
+  return (
+    result.kind === 'response' && result.status >= 200 && result.status < 300
+  );
 }
 
 /** First value of a response header (names are compared case-insensitively). */
@@ -58,7 +60,10 @@ export async function sendRequest(
   } catch (error) {
     return {
       kind: 'error',
-      error: `${request.method} ${request.url}: ${failureReason(error, timeoutMs)}`,
+      error: `${request.method} ${request.url}: ${failureReason(
+        error,
+        timeoutMs,
+      )}`,
     };
   }
 }

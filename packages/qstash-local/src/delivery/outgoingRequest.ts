@@ -16,13 +16,15 @@ export function buildOutgoingRequest(
 ): OutgoingRequest {
   const { config } = message;
   const callType = config.workflow?.callType;
-  const isStepDelivery = run !== undefined && message.runSeq !== undefined && callType === 'step';
+  const isStepDelivery =
+    run !== undefined && message.runSeq !== undefined && callType === 'step';
   const headers: Record<string, string> = {};
 
   // A run's start headers reach every step, so context.headers stays the same.
   if (isStepDelivery) {
     for (const [name, value] of run.config.userHeaders) headers[name] = value;
-    if (run.config.contentType) headers['content-type'] = run.config.contentType;
+    if (run.config.contentType)
+      headers['content-type'] = run.config.contentType;
   }
   for (const [name, value] of config.forwardHeaders) headers[name] = value;
   if (config.contentType) headers['content-type'] = config.contentType;

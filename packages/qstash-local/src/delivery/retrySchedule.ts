@@ -3,7 +3,10 @@ import { StoredMessage } from '../store/messageStore';
 import { AttemptResult, responseHeader } from './httpAttempt';
 
 /** Milliseconds a `Retry-After` header asks for (seconds or an HTTP date). */
-export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+export function retryAfterMs(
+  value: string | undefined,
+  now: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
@@ -22,11 +25,16 @@ export function nextRetryDelayMs(
   timeScale: number,
   wallNow: number,
 ): number {
-  const requested = retryAfterMs(responseHeader(result, 'retry-after'), wallNow);
+  const requested = retryAfterMs(
+    responseHeader(result, 'retry-after'),
+    wallNow,
+  );
   let delay: number;
   if (requested !== undefined) delay = requested;
   else if (message.config.retryDelayExpression) {
-    delay = compileRetryDelay(message.config.retryDelayExpression)(message.retried);
+    delay = compileRetryDelay(message.config.retryDelayExpression)(
+      message.retried,
+    );
   } else delay = defaultBackoffMs(message.retried + 1);
   return Math.round(delay * timeScale);
 }

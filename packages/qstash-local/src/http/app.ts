@@ -61,27 +61,31 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use(keyRoutes(ctx));
 
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: `no such endpoint: ${req.method} ${req.path}` });
+    res
+      .status(404)
+      .json({ error: `no such endpoint: ${req.method} ${req.path}` });
   });
 
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof ApiError) {
-      res.status(error.status).json({ error: error.message });
-      return;
-    }
-    // body-parser errors (too large, aborted) carry their own 4xx status.
-    const status = (error as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: (error as Error).message });
-      return;
-    }
-    ctx.onUnexpectedError(error);
-    res.status(500).json({ error: 'internal error' });
-  });
+  app.use(
+    (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) {
+        next(error);
+        return;
+      }
+      if (error instanceof ApiError) {
+        res.status(error.status).json({ error: error.message });
+        return;
+      }
+      // body-parser errors (too large, aborted) carry their own 4xx status.
+      const status = (error as { status?: number }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        res.status(status).json({ error: (error as Error).message });
+        return;
+      }
+      ctx.onUnexpectedError(error);
+      res.status(500).json({ error: 'internal error' });
+    },
+  );
 
   return app;
 }

@@ -16,7 +16,9 @@ const OVERRIDABLE = [
   'upstash-flow-control-value',
 ] as const;
 
-function pickOverridable(headers: Record<string, string>): Record<string, string> {
+function pickOverridable(
+  headers: Record<string, string>,
+): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of OVERRIDABLE) {
     if (headers[name] !== undefined) picked[name] = headers[name];
@@ -44,7 +46,9 @@ export function withOverrides(
     ...(has('upstash-retry-delay')
       ? { retryDelayExpression: given.retryDelayExpression }
       : {}),
-    ...(has('upstash-delay') ? { delayMs: given.delayMs } : { delayMs: undefined }),
+    ...(has('upstash-delay')
+      ? { delayMs: given.delayMs }
+      : { delayMs: undefined }),
     ...(has('upstash-not-before')
       ? { notBeforeMs: given.notBeforeMs }
       : { notBeforeMs: undefined }),
@@ -54,12 +58,16 @@ export function withOverrides(
       ? { failureCallback: given.failureCallback }
       : {}),
     ...(has('upstash-label') ? { labels: given.labels } : {}),
-    ...(has('upstash-flow-control-key') ? { flowControl: given.flowControl } : {}),
+    ...(has('upstash-flow-control-key')
+      ? { flowControl: given.flowControl }
+      : {}),
   };
 }
 
 /** The run settings a workflow resume/restart request changes. */
-export function runOverrides(requestHeaders: Record<string, string>): RunOverrides {
+export function runOverrides(
+  requestHeaders: Record<string, string>,
+): RunOverrides {
   const headers = pickOverridable(requestHeaders);
   // Any valid URL will do: only the header values are read here.
   const given = parseMessageConfig('http://localhost/', headers);

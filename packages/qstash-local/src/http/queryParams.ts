@@ -29,13 +29,18 @@ export const query = {
     z.preprocess(
       listOf,
       z
-        .array(z.string().regex(IDENTIFIER_PATTERN, 'must match [A-Za-z0-9._-]+'))
+        .array(
+          z.string().regex(IDENTIFIER_PATTERN, 'must match [A-Za-z0-9._-]+'),
+        )
         .optional(),
     ),
   id: () =>
     z.preprocess(
       firstOf,
-      z.string().regex(IDENTIFIER_PATTERN, 'must match [A-Za-z0-9._-]+').optional(),
+      z
+        .string()
+        .regex(IDENTIFIER_PATTERN, 'must match [A-Za-z0-9._-]+')
+        .optional(),
     ),
   text: () => z.preprocess(firstOf, z.string().optional()),
   integers: () =>
@@ -49,7 +54,11 @@ export const query = {
   time: () =>
     z.preprocess(
       firstOf,
-      z.string().regex(/^\d+$/, 'must be Unix milliseconds').transform(Number).optional(),
+      z
+        .string()
+        .regex(/^\d+$/, 'must be Unix milliseconds')
+        .transform(Number)
+        .optional(),
     ),
   count: (max: number) =>
     z.preprocess(
@@ -58,13 +67,20 @@ export const query = {
         .string()
         .regex(/^\d+$/, `must be an integer between 1 and ${max}`)
         .transform(Number)
-        .refine(n => n >= 1 && n <= max, `must be an integer between 1 and ${max}`)
+        .refine(
+          n => n >= 1 && n <= max,
+          `must be an integer between 1 and ${max}`,
+        )
         .optional(),
     ),
   cursor: () =>
     z.preprocess(
       firstOf,
-      z.string().regex(/^\d+$/, 'is not a cursor this server issued').transform(Number).optional(),
+      z
+        .string()
+        .regex(/^\d+$/, 'is not a cursor this server issued')
+        .transform(Number)
+        .optional(),
     ),
   oneOf: <T extends [string, ...string[]]>(values: T) =>
     z.preprocess(firstOf, z.enum(values).optional()),

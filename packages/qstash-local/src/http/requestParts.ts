@@ -48,7 +48,9 @@ export function destinationAfter(req: Request, prefix: string): string {
 export function idParam(req: Request, name: string): string {
   const value = req.params[name];
   if (!value || !isIdentifier(value)) {
-    throw badRequest(`invalid ${name} "${value ?? ''}": must match [A-Za-z0-9._-]+`);
+    throw badRequest(
+      `invalid ${name} "${value ?? ''}": must match [A-Za-z0-9._-]+`,
+    );
   }
   return value;
 }

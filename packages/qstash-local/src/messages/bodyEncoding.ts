@@ -15,7 +15,10 @@ export function utf8OrUndefined(body: Uint8Array): string | undefined {
 /** `{body}` for UTF-8 content, `{bodyBase64}` otherwise, as QStash reports bodies. */
 export function bodyFields(
   body: Buffer,
-  names: { text: string; base64: string } = { text: 'body', base64: 'bodyBase64' },
+  names: { text: string; base64: string } = {
+    text: 'body',
+    base64: 'bodyBase64',
+  },
 ): Record<string, string> {
   if (body.length === 0) return {};
   const text = utf8OrUndefined(body);
@@ -43,7 +46,10 @@ export function redactHeaderRecord(
   return result;
 }
 
-export function redactBody(body: Buffer, redaction: Redaction | undefined): Buffer {
+export function redactBody(
+  body: Buffer,
+  redaction: Redaction | undefined,
+): Buffer {
   return redaction?.body && body.length > 0
     ? Buffer.from(redactedValue(body))
     : body;

@@ -5,7 +5,11 @@ import { deliveredHeaderRecord } from './views';
 
 export type LogDetails = Pick<
   LogEntry,
-  'error' | 'nextDeliveryTime' | 'responseStatus' | 'responseBody' | 'responseHeaders'
+  | 'error'
+  | 'nextDeliveryTime'
+  | 'responseStatus'
+  | 'responseBody'
+  | 'responseHeaders'
 >;
 
 /** Writes the state changes of messages to the logs that `/v2/logs` serves. */

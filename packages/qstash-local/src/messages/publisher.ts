@@ -42,7 +42,10 @@ export interface EnqueueRequest {
   runSeq?: number;
 }
 
-function deduplicationKey(config: MessageConfig, body: Buffer): string | undefined {
+function deduplicationKey(
+  config: MessageConfig,
+  body: Buffer,
+): string | undefined {
   if (config.deduplicationId) return `id:${config.deduplicationId}`;
   if (!config.contentBasedDeduplication) return undefined;
   const hash = createHash('sha256')
@@ -58,9 +61,13 @@ function deduplicationKey(config: MessageConfig, body: Buffer): string | undefin
   return `content:${hash.digest('hex')}`;
 }
 
-function workflowCallTypeOf(config: MessageConfig): StoredWorkflowMessage['callType'] {
+function workflowCallTypeOf(
+  config: MessageConfig,
+): StoredWorkflowMessage['callType'] {
   const callType = config.workflow?.callType;
-  return callType === 'toCallback' || callType === 'fromCallback' ? callType : 'step';
+  return callType === 'toCallback' || callType === 'fromCallback'
+    ? callType
+    : 'step';
 }
 
 /** Accepts messages: deduplicates, links workflow messages to runs, stores and queues them. */
@@ -96,7 +103,9 @@ export class Publisher {
     if (dedupKey) {
       const existing = this.stores.dedup.find(dedupKey, now);
       if (existing) {
-        return { result: { messageId: existing, url: config.url, deduplicated: true } };
+        return {
+          result: { messageId: existing, url: config.url, deduplicated: true },
+        };
       }
     }
 
@@ -135,7 +144,11 @@ export class Publisher {
       messageId,
     );
     if (dedupKey) {
-      this.stores.dedup.remember(dedupKey, messageId, now + DEDUPLICATION_WINDOW_MS);
+      this.stores.dedup.remember(
+        dedupKey,
+        messageId,
+        now + DEDUPLICATION_WINDOW_MS,
+      );
     }
     return { result: { messageId, url: config.url }, dueAt: queued.dueAt };
   }
@@ -151,15 +164,21 @@ export class Publisher {
     const { config, body, run, now } = request;
     // Steps of a run retry like the run was told to when it started; a
     // context.call brings its own retry settings for the external call.
-    const inherits = run !== undefined && config.workflow?.callType !== 'toCallback';
+    const inherits =
+      run !== undefined && config.workflow?.callType !== 'toCallback';
     const effectiveConfig: MessageConfig =
-      inherits && !config.retryDelayExpression && run.config.retryDelayExpression
+      inherits &&
+      !config.retryDelayExpression &&
+      run.config.retryDelayExpression
         ? { ...config, retryDelayExpression: run.config.retryDelayExpression }
         : config;
     const maxRetries =
-      config.retries ?? (inherits ? run.config.retries : undefined) ?? DEFAULT_RETRIES;
+      config.retries ??
+      (inherits ? run.config.retries : undefined) ??
+      DEFAULT_RETRIES;
     const notBefore =
-      config.notBeforeMs ?? (config.delayMs !== undefined ? now + config.delayMs : now);
+      config.notBeforeMs ??
+      (config.delayMs !== undefined ? now + config.delayMs : now);
 
     const message: StoredMessage = {
       messageId,

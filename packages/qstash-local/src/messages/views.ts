@@ -5,7 +5,9 @@ import { StoredMessage } from '../store/messageStore';
 import { bodyFields, redactBody, redactHeaderRecord } from './bodyEncoding';
 
 /** The headers a destination receives from the sender (content type + forwarded). */
-export function deliveredHeaderRecord(config: MessageConfig): Record<string, string[]> {
+export function deliveredHeaderRecord(
+  config: MessageConfig,
+): Record<string, string[]> {
   // Later entries win, as in the delivered request (one value per name).
   const headers = new Map<string, string>(config.forwardHeaders);
   if (config.contentType) headers.set('content-type', config.contentType);
@@ -18,7 +20,9 @@ function commonFields(config: MessageConfig) {
     method: config.method,
     header: deliveredHeaderRecord(config),
     ...(config.callback ? { callback: config.callback.url } : {}),
-    ...(config.failureCallback ? { failureCallback: config.failureCallback.url } : {}),
+    ...(config.failureCallback
+      ? { failureCallback: config.failureCallback.url }
+      : {}),
     ...(config.retryDelayExpression
       ? { retryDelayExpression: config.retryDelayExpression }
       : {}),

@@ -3,7 +3,11 @@ import { nextTick, parseCron } from './cron';
 describe('parseCron', () => {
   it('reads a plain expression as UTC', () => {
     const cron = parseCron('*/15 * * * *');
-    expect(cron).toEqual({ text: '*/15 * * * *', timezone: undefined, pattern: '*/15 * * * *' });
+    expect(cron).toEqual({
+      text: '*/15 * * * *',
+      timezone: undefined,
+      pattern: '*/15 * * * *',
+    });
     expect(nextTick(cron, Date.parse('2030-01-01T10:07:00Z'))).toBe(
       Date.parse('2030-01-01T10:15:00Z'),
     );

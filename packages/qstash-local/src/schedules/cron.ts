@@ -12,7 +12,9 @@ const TZ_PREFIX = /^CRON_TZ=(\S+)\s+(.*)$/;
 
 function isTimeZone(name: string): boolean {
   try {
-    return Boolean(new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions());
+    return Boolean(
+      new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions(),
+    );
   } catch {
     return false;
   }
@@ -31,7 +33,9 @@ export function parseCron(text: string): CronSchedule {
   const trimmed = text.trim();
   const prefixed = TZ_PREFIX.exec(trimmed);
   const timezone = prefixed?.[1];
-  const pattern = (prefixed ? prefixed[2] : trimmed).trim().replace(/\s+/g, ' ');
+  const pattern = (prefixed ? prefixed[2] : trimmed)
+    .trim()
+    .replace(/\s+/g, ' ');
   if (timezone !== undefined && !isTimeZone(timezone)) {
     throw new Error(`unknown time zone "${timezone}" in CRON_TZ`);
   }
@@ -44,12 +48,21 @@ export function parseCron(text: string): CronSchedule {
   try {
     cronJob(pattern, timezone).nextRun();
   } catch (error) {
-    throw new Error(`"${pattern}" is not a valid cron expression: ${(error as Error).message}`);
+    throw new Error(
+      `"${pattern}" is not a valid cron expression: ${
+        (error as Error).message
+      }`,
+    );
   }
   return { text: trimmed, timezone, pattern };
 }
 
 /** The first tick strictly after `after` (Unix ms), or undefined if none. */
-export function nextTick(cron: CronSchedule, after: number): number | undefined {
-  return cronJob(cron.pattern, cron.timezone).nextRun(new Date(after))?.getTime();
+export function nextTick(
+  cron: CronSchedule,
+  after: number,
+): number | undefined {
+  return cronJob(cron.pattern, cron.timezone)
+    .nextRun(new Date(after))
+    ?.getTime();
 }

@@ -58,7 +58,9 @@ export class ScheduleService {
     try {
       cron = parseCron(cronText);
     } catch (error) {
-      throw badRequest(`invalid Upstash-Cron header: ${(error as Error).message}`);
+      throw badRequest(
+        `invalid Upstash-Cron header: ${(error as Error).message}`,
+      );
     }
     const requestedId = request.headers['upstash-schedule-id'];
     if (requestedId !== undefined && !isIdentifier(requestedId)) {
@@ -137,11 +139,19 @@ export class ScheduleService {
       let slot = schedule.nextScheduleTime;
       let lastSlot = schedule.lastScheduleTime;
       let states = schedule.lastScheduleStates;
-      for (let tick = 0; slot !== undefined && slot <= at && tick < MAX_CATCH_UP_TICKS; tick++) {
+      for (
+        let tick = 0;
+        slot !== undefined && slot <= at && tick < MAX_CATCH_UP_TICKS;
+        tick++
+      ) {
         const { messageId } = this.publisher.publish({
           config,
           body: schedule.body,
-          context: { callerIp: schedule.callerIp, scheduleId: schedule.scheduleId, at: slot },
+          context: {
+            callerIp: schedule.callerIp,
+            scheduleId: schedule.scheduleId,
+            at: slot,
+          },
         });
         states = { [messageId]: 'IN_PROGRESS' };
         lastSlot = slot;
@@ -163,10 +173,14 @@ export class ScheduleService {
   recordTickOutcome(message: StoredMessage, state: ScheduleTickState): void {
     if (!message.scheduleId) return;
     const schedule = this.stores.schedules.get(message.scheduleId);
-    if (!schedule || !(message.messageId in schedule.lastScheduleStates)) return;
+    if (!schedule || !(message.messageId in schedule.lastScheduleStates))
+      return;
     this.stores.schedules.upsert({
       ...schedule,
-      lastScheduleStates: { ...schedule.lastScheduleStates, [message.messageId]: state },
+      lastScheduleStates: {
+        ...schedule.lastScheduleStates,
+        [message.messageId]: state,
+      },
     });
   }
 
@@ -186,9 +200,13 @@ export function scheduleView(schedule: StoredSchedule) {
     header: deliveredHeaderRecord(config),
     ...bodyFields(redactBody(schedule.body, config.redact)),
     retries: config.retries ?? DEFAULT_RETRIES,
-    ...(config.delayMs !== undefined ? { delay: Math.round(config.delayMs / 1000) } : {}),
+    ...(config.delayMs !== undefined
+      ? { delay: Math.round(config.delayMs / 1000) }
+      : {}),
     ...(config.callback ? { callback: config.callback.url } : {}),
-    ...(config.failureCallback ? { failureCallback: config.failureCallback.url } : {}),
+    ...(config.failureCallback
+      ? { failureCallback: config.failureCallback.url }
+      : {}),
     callerIp: schedule.callerIp,
     isPaused: schedule.isPaused,
     createdAt: schedule.createdAt,
@@ -199,7 +217,9 @@ export function scheduleView(schedule: StoredSchedule) {
       ? { nextScheduleTime: schedule.nextScheduleTime }
       : {}),
     lastScheduleStates: schedule.lastScheduleStates,
-    ...(config.labels.length ? { labels: config.labels, label: config.labels[0] } : {}),
+    ...(config.labels.length
+      ? { labels: config.labels, label: config.labels[0] }
+      : {}),
     ...(config.retryDelayExpression
       ? { retryDelayExpression: config.retryDelayExpression }
       : {}),
@@ -209,7 +229,9 @@ export function scheduleView(schedule: StoredSchedule) {
           ...(config.flowControl.parallelism !== undefined
             ? { parallelism: config.flowControl.parallelism }
             : {}),
-          ...(config.flowControl.rate !== undefined ? { rate: config.flowControl.rate } : {}),
+          ...(config.flowControl.rate !== undefined
+            ? { rate: config.flowControl.rate }
+            : {}),
           ...(config.flowControl.periodSeconds !== undefined
             ? { period: config.flowControl.periodSeconds }
             : {}),

@@ -83,44 +83,45 @@ export class DlqStore {
 
   insert(entry: DlqEntry): void {
     this.prepare(
-        `INSERT INTO dlq (dlq_id, message_id, created_at, url, schedule_id, labels,
+      `INSERT INTO dlq (dlq_id, message_id, created_at, url, schedule_id, labels,
           flow_control_key, caller_ip, response_status, response_header, response_body,
           message_created_at, not_before, max_retries, config, body)
          VALUES (@dlqId, @messageId, @createdAt, @url, @scheduleId, @labels,
           @flowControlKey, @callerIp, @responseStatus, @responseHeader, @responseBody,
           @messageCreatedAt, @notBefore, @maxRetries, @config, @body)`,
-      )
-      .run({
-        dlqId: entry.dlqId,
-        messageId: entry.messageId,
-        createdAt: entry.createdAt,
-        url: entry.config.url,
-        scheduleId: entry.scheduleId ?? null,
-        labels: JSON.stringify(entry.config.labels),
-        flowControlKey: entry.config.flowControl?.key ?? null,
-        callerIp: entry.callerIp,
-        responseStatus: entry.responseStatus ?? null,
-        responseHeader: entry.responseHeader
-          ? JSON.stringify(entry.responseHeader)
-          : null,
-        responseBody: entry.responseBody ?? null,
-        messageCreatedAt: entry.messageCreatedAt,
-        notBefore: entry.notBefore,
-        maxRetries: entry.maxRetries,
-        config: JSON.stringify(entry.config),
-        body: entry.body,
-      });
+    ).run({
+      dlqId: entry.dlqId,
+      messageId: entry.messageId,
+      createdAt: entry.createdAt,
+      url: entry.config.url,
+      scheduleId: entry.scheduleId ?? null,
+      labels: JSON.stringify(entry.config.labels),
+      flowControlKey: entry.config.flowControl?.key ?? null,
+      callerIp: entry.callerIp,
+      responseStatus: entry.responseStatus ?? null,
+      responseHeader: entry.responseHeader
+        ? JSON.stringify(entry.responseHeader)
+        : null,
+      responseBody: entry.responseBody ?? null,
+      messageCreatedAt: entry.messageCreatedAt,
+      notBefore: entry.notBefore,
+      maxRetries: entry.maxRetries,
+      config: JSON.stringify(entry.config),
+      body: entry.body,
+    });
   }
 
   get(dlqId: string): DlqEntry | undefined {
-    const row = this.prepare('SELECT * FROM dlq WHERE dlq_id = ?').get(dlqId) as
-      | DlqRow
-      | undefined;
+    const row = this.prepare('SELECT * FROM dlq WHERE dlq_id = ?').get(
+      dlqId,
+    ) as DlqRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   delete(dlqId: string): boolean {
-    return this.prepare('DELETE FROM dlq WHERE dlq_id = ?').run(dlqId).changes === 1;
+    return (
+      this.prepare('DELETE FROM dlq WHERE dlq_id = ?').run(dlqId).changes === 1
+    );
   }
 
   /** Newest first; the cursor continues below the last returned entry. */
@@ -137,12 +138,16 @@ export class DlqStore {
       .atLeast('created_at', filter.fromDate)
       .atMost('created_at', filter.toDate)
       .below('position', cursor);
-    const rows = this.prepare(`SELECT * FROM dlq ${where.sql} ORDER BY position DESC LIMIT ?`)
-      .all(...where.params, count + 1) as DlqRow[];
+    const rows = this.prepare(
+      `SELECT * FROM dlq ${where.sql} ORDER BY position DESC LIMIT ?`,
+    ).all(...where.params, count + 1) as DlqRow[];
     const page = rows.slice(0, count);
     return {
       entries: page.map(fromRow),
-      cursor: rows.length > count ? String(page[page.length - 1].position) : undefined,
+      cursor:
+        rows.length > count
+          ? String(page[page.length - 1].position)
+          : undefined,
     };
   }
 }

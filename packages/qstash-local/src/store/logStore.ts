@@ -112,12 +112,14 @@ export class LogStore {
       .atLeast('time', filter.fromDate)
       .atMost('time', filter.toDate)
       .below('id', cursor);
-    const rows = this.prepare(`SELECT id, entry FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`)
-      .all(...where.params, count + 1) as Array<{ id: number; entry: string }>;
+    const rows = this.prepare(
+      `SELECT id, entry FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`,
+    ).all(...where.params, count + 1) as Array<{ id: number; entry: string }>;
     const page = rows.slice(0, count);
     return {
       entries: page.map(row => JSON.parse(row.entry) as LogEntry),
-      cursor: rows.length > count ? String(page[page.length - 1].id) : undefined,
+      cursor:
+        rows.length > count ? String(page[page.length - 1].id) : undefined,
     };
   }
 }

@@ -92,7 +92,9 @@ export class MessageStore {
       VALUES (@messageId, 'pending', @nextAttemptAt, 0, @maxRetries, @createdAt, @notBefore,
         @url, @host, @path, @labels, @scheduleId, @flowControlKey, @callerIp, @runKey,
         @runSeq, @config, @body)`);
-    this.getStatement = this.prepare('SELECT * FROM messages WHERE message_id = ?');
+    this.getStatement = this.prepare(
+      'SELECT * FROM messages WHERE message_id = ?',
+    );
     this.claimStatement = this.prepare(
       `UPDATE messages SET state = 'active' WHERE message_id = ? AND state = 'pending'`,
     );
@@ -134,9 +136,9 @@ export class MessageStore {
 
   /** Ids of pending messages due at `at`, oldest first. */
   due(at: number, limit: number): string[] {
-    return (this.dueStatement.all(at, limit) as Array<{ message_id: string }>).map(
-      row => row.message_id,
-    );
+    return (
+      this.dueStatement.all(at, limit) as Array<{ message_id: string }>
+    ).map(row => row.message_id);
   }
 
   nextDueTime(): number | undefined {
@@ -149,17 +151,21 @@ export class MessageStore {
     return this.claimStatement.run(messageId).changes === 1;
   }
 
-  scheduleRetry(messageId: string, retried: number, nextAttemptAt: number): void {
+  scheduleRetry(
+    messageId: string,
+    retried: number,
+    nextAttemptAt: number,
+  ): void {
     this.prepare(
-        `UPDATE messages SET state = 'pending', retried = ?, next_attempt_at = ?
+      `UPDATE messages SET state = 'pending', retried = ?, next_attempt_at = ?
          WHERE message_id = ?`,
-      )
-      .run(retried, nextAttemptAt, messageId);
+    ).run(retried, nextAttemptAt, messageId);
   }
 
   requestCancel(messageId: string): void {
-    this.prepare('UPDATE messages SET cancel_requested = 1 WHERE message_id = ?')
-      .run(messageId);
+    this.prepare(
+      'UPDATE messages SET cancel_requested = 1 WHERE message_id = ?',
+    ).run(messageId);
   }
 
   delete(messageId: string): void {
@@ -179,19 +185,23 @@ export class MessageStore {
       .hasAnyLabel('labels', filter.labels)
       .atLeast('created_at', filter.fromDate)
       .atMost('created_at', filter.toDate);
-    const rows = this.prepare(`SELECT * FROM messages ${where.sql} ORDER BY created_at`)
-      .all(...where.params) as MessageRow[];
+    const rows = this.prepare(
+      `SELECT * FROM messages ${where.sql} ORDER BY created_at`,
+    ).all(...where.params) as MessageRow[];
     return rows.map(fromRow);
   }
 
   forRun(runKey: number): StoredMessage[] {
-    const rows = this.prepare('SELECT * FROM messages WHERE run_key = ? ORDER BY run_seq')
-      .all(runKey) as MessageRow[];
+    const rows = this.prepare(
+      'SELECT * FROM messages WHERE run_key = ? ORDER BY run_seq',
+    ).all(runKey) as MessageRow[];
     return rows.map(fromRow);
   }
 
   /** After a restart nothing is in flight: interrupted attempts are tried again. */
   releaseInterrupted(): void {
-    this.prepare(`UPDATE messages SET state = 'pending' WHERE state = 'active'`).run();
+    this.prepare(
+      `UPDATE messages SET state = 'pending' WHERE state = 'active'`,
+    ).run();
   }
 }

@@ -9,16 +9,15 @@ export class MetaStore {
   }
 
   get(key: string): string | undefined {
-    const row = this.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
+    const row = this.prepare('SELECT value FROM meta WHERE key = ?').get(
+      key,
+    ) as { value: string } | undefined;
     return row?.value;
   }
 
   set(key: string, value: string): void {
     this.prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
   }
 }

@@ -59,7 +59,7 @@ export class ScheduleStore {
 
   upsert(schedule: StoredSchedule): void {
     this.prepare(
-        `INSERT INTO schedules (schedule_id, cron, destination, headers, body, is_paused,
+      `INSERT INTO schedules (schedule_id, cron, destination, headers, body, is_paused,
           created_at, last_schedule_time, next_schedule_time, last_schedule_states, caller_ip)
          VALUES (@scheduleId, @cron, @destination, @headers, @body, @isPaused, @createdAt,
           @lastScheduleTime, @nextScheduleTime, @lastScheduleStates, @callerIp)
@@ -70,56 +70,56 @@ export class ScheduleStore {
           last_schedule_time = excluded.last_schedule_time,
           last_schedule_states = excluded.last_schedule_states,
           caller_ip = excluded.caller_ip`,
-      )
-      .run({
-        scheduleId: schedule.scheduleId,
-        cron: schedule.cron,
-        destination: schedule.destination,
-        headers: JSON.stringify(schedule.headers),
-        body: schedule.body,
-        isPaused: schedule.isPaused ? 1 : 0,
-        createdAt: schedule.createdAt,
-        lastScheduleTime: schedule.lastScheduleTime ?? null,
-        nextScheduleTime: schedule.nextScheduleTime ?? null,
-        lastScheduleStates: JSON.stringify(schedule.lastScheduleStates),
-        callerIp: schedule.callerIp,
-      });
+    ).run({
+      scheduleId: schedule.scheduleId,
+      cron: schedule.cron,
+      destination: schedule.destination,
+      headers: JSON.stringify(schedule.headers),
+      body: schedule.body,
+      isPaused: schedule.isPaused ? 1 : 0,
+      createdAt: schedule.createdAt,
+      lastScheduleTime: schedule.lastScheduleTime ?? null,
+      nextScheduleTime: schedule.nextScheduleTime ?? null,
+      lastScheduleStates: JSON.stringify(schedule.lastScheduleStates),
+      callerIp: schedule.callerIp,
+    });
   }
 
   get(scheduleId: string): StoredSchedule | undefined {
-    const row = this.prepare('SELECT * FROM schedules WHERE schedule_id = ?')
-      .get(scheduleId) as ScheduleRow | undefined;
+    const row = this.prepare(
+      'SELECT * FROM schedules WHERE schedule_id = ?',
+    ).get(scheduleId) as ScheduleRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   list(): StoredSchedule[] {
-    const rows = this.prepare('SELECT * FROM schedules ORDER BY created_at, schedule_id')
-      .all() as ScheduleRow[];
+    const rows = this.prepare(
+      'SELECT * FROM schedules ORDER BY created_at, schedule_id',
+    ).all() as ScheduleRow[];
     return rows.map(fromRow);
   }
 
   delete(scheduleId: string): boolean {
     return (
-      this.prepare('DELETE FROM schedules WHERE schedule_id = ?').run(scheduleId)
-        .changes === 1
+      this.prepare('DELETE FROM schedules WHERE schedule_id = ?').run(
+        scheduleId,
+      ).changes === 1
     );
   }
 
   /** Active schedules whose next tick is at or before `at`. */
   due(at: number): StoredSchedule[] {
     const rows = this.prepare(
-        `SELECT * FROM schedules WHERE is_paused = 0 AND next_schedule_time <= ?
+      `SELECT * FROM schedules WHERE is_paused = 0 AND next_schedule_time <= ?
          ORDER BY next_schedule_time`,
-      )
-      .all(at) as ScheduleRow[];
+    ).all(at) as ScheduleRow[];
     return rows.map(fromRow);
   }
 
   nextTickTime(): number | undefined {
     const row = this.prepare(
-        'SELECT MIN(next_schedule_time) AS next FROM schedules WHERE is_paused = 0',
-      )
-      .get() as { next: number | null };
+      'SELECT MIN(next_schedule_time) AS next FROM schedules WHERE is_paused = 0',
+    ).get() as { next: number | null };
     return row.next ?? undefined;
   }
 }

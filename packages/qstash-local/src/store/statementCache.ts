@@ -6,7 +6,9 @@ import { SqliteDatabase } from './database';
 const MAX_CACHED_STATEMENTS = 500;
 
 /** Prepares each SQL text once and reuses the statement. */
-export function statementCache(db: SqliteDatabase): (sql: string) => Database.Statement {
+export function statementCache(
+  db: SqliteDatabase,
+): (sql: string) => Database.Statement {
   const cache = new Map<string, Database.Statement>();
   return sql => {
     let statement = cache.get(sql);

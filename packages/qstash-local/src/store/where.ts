@@ -4,7 +4,10 @@ export class WhereBuilder {
   readonly params: unknown[] = [];
 
   /** column IN (values); skipped when no value is given. */
-  anyOf(column: string, values: ReadonlyArray<string | number> | undefined): this {
+  anyOf(
+    column: string,
+    values: ReadonlyArray<string | number> | undefined,
+  ): this {
     if (values === undefined || values.length === 0) return this;
     this.conditions.push(`${column} IN (${values.map(() => '?').join(', ')})`);
     this.params.push(...values);
@@ -68,6 +71,8 @@ export class WhereBuilder {
   }
 
   get sql(): string {
-    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+    return this.conditions.length
+      ? `WHERE ${this.conditions.join(' AND ')}`
+      : '';
   }
 }

@@ -1,4 +1,8 @@
-import { CallbackConfig, FlowControl, MessageConfig } from '../config/messageConfig';
+import {
+  CallbackConfig,
+  FlowControl,
+  MessageConfig,
+} from '../config/messageConfig';
 import { SqliteDatabase } from './database';
 import { statementCache } from './statementCache';
 import { WhereBuilder } from './where';
@@ -271,36 +275,37 @@ export class WorkflowStore {
 
   createRun(run: Omit<StoredRun, 'runKey'>): number {
     const result = this.prepare(
-        `INSERT INTO workflow_runs (run_id, workflow_url, state, created_at, completed_at,
+      `INSERT INTO workflow_runs (run_id, workflow_url, state, created_at, completed_at,
           initial_body, config, response, dlq_id, failure_function, caller_ip, labels,
           flow_control_key)
          VALUES (@runId, @workflowUrl, @state, @createdAt, NULL, @initialBody, @config,
           NULL, NULL, NULL, @callerIp, @labels, @flowControlKey)`,
-      )
-      .run({
-        runId: run.runId,
-        workflowUrl: run.workflowUrl,
-        state: run.state,
-        createdAt: run.createdAt,
-        initialBody: run.initialBody,
-        config: JSON.stringify(run.config),
-        callerIp: run.callerIp,
-        labels: JSON.stringify(run.labels),
-        flowControlKey: run.flowControlKey ?? null,
-      });
+    ).run({
+      runId: run.runId,
+      workflowUrl: run.workflowUrl,
+      state: run.state,
+      createdAt: run.createdAt,
+      initialBody: run.initialBody,
+      config: JSON.stringify(run.config),
+      callerIp: run.callerIp,
+      labels: JSON.stringify(run.labels),
+      flowControlKey: run.flowControlKey ?? null,
+    });
     return Number(result.lastInsertRowid);
   }
 
   getRun(runKey: number): StoredRun | undefined {
-    const row = this.prepare('SELECT * FROM workflow_runs WHERE run_key = ?')
-      .get(runKey) as RunRow | undefined;
+    const row = this.prepare(
+      'SELECT * FROM workflow_runs WHERE run_key = ?',
+    ).get(runKey) as RunRow | undefined;
     return row ? runFromRow(row) : undefined;
   }
 
   /** The newest run with this id, whatever its state. */
   latestRun(runId: string): StoredRun | undefined {
-    const row = this.prepare('SELECT * FROM workflow_runs WHERE run_id = ? ORDER BY run_key DESC LIMIT 1')
-      .get(runId) as RunRow | undefined;
+    const row = this.prepare(
+      'SELECT * FROM workflow_runs WHERE run_id = ? ORDER BY run_key DESC LIMIT 1',
+    ).get(runId) as RunRow | undefined;
     return row ? runFromRow(row) : undefined;
   }
 
@@ -309,29 +314,41 @@ export class WorkflowStore {
     return run?.state === 'RUN_STARTED' ? run : undefined;
   }
 
-  finishRun(runKey: number, state: RunState, completedAt: number, response?: string): void {
+  finishRun(
+    runKey: number,
+    state: RunState,
+    completedAt: number,
+    response?: string,
+  ): void {
     this.prepare(
-        'UPDATE workflow_runs SET state = ?, completed_at = ?, response = ? WHERE run_key = ?',
-      )
-      .run(state, completedAt, response ?? null, runKey);
+      'UPDATE workflow_runs SET state = ?, completed_at = ?, response = ? WHERE run_key = ?',
+    ).run(state, completedAt, response ?? null, runKey);
   }
 
   /** Records which message started a run (restarts send a new one). */
   setInitMessage(runKey: number, messageId: string): void {
     const run = this.getRun(runKey);
     if (!run) return;
-    this.prepare('UPDATE workflow_runs SET config = ? WHERE run_key = ?')
-      .run(JSON.stringify({ ...run.config, initMessageId: messageId }), runKey);
+    this.prepare('UPDATE workflow_runs SET config = ? WHERE run_key = ?').run(
+      JSON.stringify({ ...run.config, initMessageId: messageId }),
+      runKey,
+    );
   }
 
   setDlqId(runKey: number, dlqId: string | undefined): void {
-    this.prepare('UPDATE workflow_runs SET dlq_id = ? WHERE run_key = ?')
-      .run(dlqId ?? null, runKey);
+    this.prepare('UPDATE workflow_runs SET dlq_id = ? WHERE run_key = ?').run(
+      dlqId ?? null,
+      runKey,
+    );
   }
 
-  setFailureFunction(runKey: number, info: FailureFunctionInfo | undefined): void {
-    this.prepare('UPDATE workflow_runs SET failure_function = ? WHERE run_key = ?')
-      .run(info ? JSON.stringify(info) : null, runKey);
+  setFailureFunction(
+    runKey: number,
+    info: FailureFunctionInfo | undefined,
+  ): void {
+    this.prepare(
+      'UPDATE workflow_runs SET failure_function = ? WHERE run_key = ?',
+    ).run(info ? JSON.stringify(info) : null, runKey);
   }
 
   /** Newest first, continuing below the cursor. */
@@ -348,44 +365,47 @@ export class WorkflowStore {
       .atLeast('created_at', filter.fromDate)
       .atMost('created_at', filter.toDate)
       .below('run_key', cursor);
-    const rows = this.prepare(`SELECT * FROM workflow_runs ${where.sql} ORDER BY run_key DESC LIMIT ?`)
-      .all(...where.params, count) as RunRow[];
+    const rows = this.prepare(
+      `SELECT * FROM workflow_runs ${where.sql} ORDER BY run_key DESC LIMIT ?`,
+    ).all(...where.params, count) as RunRow[];
     return rows.map(runFromRow);
   }
 
   addMessage(message: StoredWorkflowMessage): void {
     this.prepare(
-        `INSERT INTO workflow_messages (run_key, seq, message_id, call_type, step_id, body,
+      `INSERT INTO workflow_messages (run_key, seq, message_id, call_type, step_id, body,
           created_at, delivery_state, max_retries, errors, next_delivery_at,
           error_step_name, config)
          VALUES (@runKey, @seq, @messageId, @callType, @stepId, @body, @createdAt, @deliveryState,
           @maxRetries, @errors, @nextDeliveryAt, @errorStepName, @config)`,
-      )
-      .run({
-        ...message,
-        stepId: message.stepId ?? null,
-        errors: JSON.stringify(message.errors),
-        nextDeliveryAt: message.nextDeliveryAt ?? null,
-        errorStepName: message.errorStepName ?? null,
-        config: JSON.stringify(message.config),
-      });
+    ).run({
+      ...message,
+      stepId: message.stepId ?? null,
+      errors: JSON.stringify(message.errors),
+      nextDeliveryAt: message.nextDeliveryAt ?? null,
+      errorStepName: message.errorStepName ?? null,
+      config: JSON.stringify(message.config),
+    });
   }
 
   nextSeq(runKey: number): number {
-    const row = this.prepare('SELECT MAX(seq) AS last FROM workflow_messages WHERE run_key = ?')
-      .get(runKey) as { last: number | null };
+    const row = this.prepare(
+      'SELECT MAX(seq) AS last FROM workflow_messages WHERE run_key = ?',
+    ).get(runKey) as { last: number | null };
     return (row.last ?? -1) + 1;
   }
 
   messages(runKey: number): StoredWorkflowMessage[] {
-    const rows = this.prepare('SELECT * FROM workflow_messages WHERE run_key = ? ORDER BY seq')
-      .all(runKey) as WorkflowMessageRow[];
+    const rows = this.prepare(
+      'SELECT * FROM workflow_messages WHERE run_key = ? ORDER BY seq',
+    ).all(runKey) as WorkflowMessageRow[];
     return rows.map(messageFromRow);
   }
 
   message(runKey: number, seq: number): StoredWorkflowMessage | undefined {
-    const row = this.prepare('SELECT * FROM workflow_messages WHERE run_key = ? AND seq = ?')
-      .get(runKey, seq) as WorkflowMessageRow | undefined;
+    const row = this.prepare(
+      'SELECT * FROM workflow_messages WHERE run_key = ? AND seq = ?',
+    ).get(runKey, seq) as WorkflowMessageRow | undefined;
     return row ? messageFromRow(row) : undefined;
   }
 
@@ -403,48 +423,50 @@ export class WorkflowStore {
     if (!current) return;
     const next = { ...current, ...changes };
     this.prepare(
-        `UPDATE workflow_messages SET delivery_state = ?, errors = ?, next_delivery_at = ?,
+      `UPDATE workflow_messages SET delivery_state = ?, errors = ?, next_delivery_at = ?,
           error_step_name = ? WHERE run_key = ? AND seq = ?`,
-      )
-      .run(
-        next.deliveryState,
-        JSON.stringify(next.errors),
-        next.nextDeliveryAt ?? null,
-        next.errorStepName ?? null,
-        runKey,
-        seq,
-      );
+    ).run(
+      next.deliveryState,
+      JSON.stringify(next.errors),
+      next.nextDeliveryAt ?? null,
+      next.errorStepName ?? null,
+      runKey,
+      seq,
+    );
   }
 
   insertDlq(entry: WorkflowDlqEntry): void {
     this.prepare(
-        `INSERT INTO workflow_dlq (dlq_id, run_key, message_id, created_at, workflow_run_id,
+      `INSERT INTO workflow_dlq (dlq_id, run_key, message_id, created_at, workflow_run_id,
           workflow_url, workflow_created_at, labels, flow_control_key, caller_ip,
           response_status, response_header, response_body, message, body)
          VALUES (@dlqId, @runKey, @messageId, @createdAt, @workflowRunId, @workflowUrl,
           @workflowCreatedAt, @labels, @flowControlKey, @callerIp, @responseStatus,
           @responseHeader, @responseBody, @message, @body)`,
-      )
-      .run({
-        ...entry,
-        labels: JSON.stringify(entry.labels),
-        flowControlKey: entry.flowControlKey ?? null,
-        responseStatus: entry.responseStatus ?? null,
-        responseHeader: entry.responseHeader ? JSON.stringify(entry.responseHeader) : null,
-        responseBody: entry.responseBody ?? null,
-        message: JSON.stringify(entry.message),
-      });
+    ).run({
+      ...entry,
+      labels: JSON.stringify(entry.labels),
+      flowControlKey: entry.flowControlKey ?? null,
+      responseStatus: entry.responseStatus ?? null,
+      responseHeader: entry.responseHeader
+        ? JSON.stringify(entry.responseHeader)
+        : null,
+      responseBody: entry.responseBody ?? null,
+      message: JSON.stringify(entry.message),
+    });
   }
 
   getDlq(dlqId: string): WorkflowDlqEntry | undefined {
-    const row = this.prepare('SELECT * FROM workflow_dlq WHERE dlq_id = ?')
-      .get(dlqId) as WorkflowDlqRow | undefined;
+    const row = this.prepare('SELECT * FROM workflow_dlq WHERE dlq_id = ?').get(
+      dlqId,
+    ) as WorkflowDlqRow | undefined;
     return row ? dlqFromRow(row) : undefined;
   }
 
   deleteDlq(dlqId: string): boolean {
     return (
-      this.prepare('DELETE FROM workflow_dlq WHERE dlq_id = ?').run(dlqId).changes === 1
+      this.prepare('DELETE FROM workflow_dlq WHERE dlq_id = ?').run(dlqId)
+        .changes === 1
     );
   }
 
@@ -475,14 +497,16 @@ export class WorkflowStore {
       );
     }
     const rows = this.prepare(
-        `SELECT d.* FROM workflow_dlq d JOIN workflow_runs r ON r.run_key = d.run_key
+      `SELECT d.* FROM workflow_dlq d JOIN workflow_runs r ON r.run_key = d.run_key
          ${where.sql} ORDER BY d.position DESC LIMIT ?`,
-      )
-      .all(...where.params, count + 1) as WorkflowDlqRow[];
+    ).all(...where.params, count + 1) as WorkflowDlqRow[];
     const page = rows.slice(0, count);
     return {
       entries: page.map(dlqFromRow),
-      cursor: rows.length > count ? String(page[page.length - 1].position) : undefined,
+      cursor:
+        rows.length > count
+          ? String(page[page.length - 1].position)
+          : undefined,
     };
   }
 }

@@ -24,7 +24,10 @@ export function placeWorkflowMessage(
   if (link.init) {
     const existing = store.activeRun(link.runId);
     if (existing) {
-      return { kind: 'duplicateStart', existingMessageId: existing.config.initMessageId };
+      return {
+        kind: 'duplicateStart',
+        existingMessageId: existing.config.initMessageId,
+      };
     }
     const runKey = store.createRun({
       runId: link.runId,

@@ -40,7 +40,9 @@ export interface StepGroup {
 
 const SLEEP_TYPES = new Set(['SleepFor', 'SleepUntil']);
 
-const FRONTIER_STATE: Partial<Record<StoredWorkflowMessage['deliveryState'], StepState>> = {
+const FRONTIER_STATE: Partial<
+  Record<StoredWorkflowMessage['deliveryState'], StepState>
+> = {
   pending: 'STEP_PROGRESS',
   active: 'STEP_PROGRESS',
   retry: 'STEP_RETRY',
@@ -102,7 +104,9 @@ function frontierStepName(
 function groupFinishedSteps(steps: StepLog[]): StepGroup[] {
   const groups: StepGroup[] = [];
   let parallel: StepGroup | undefined;
-  for (const step of [...steps].sort((a, b) => (a.stepId ?? 0) - (b.stepId ?? 0))) {
+  for (const step of [...steps].sort(
+    (a, b) => (a.stepId ?? 0) - (b.stepId ?? 0),
+  )) {
     const concurrent = step.concurrent ?? 1;
     if (concurrent <= 1) {
       parallel = undefined;
@@ -125,7 +129,10 @@ function groupFinishedSteps(steps: StepLog[]): StepGroup[] {
 }
 
 /** A run as the workflow logs API reports it, steps grouped as in Upstash. */
-export function workflowRunView(run: StoredRun, messages: StoredWorkflowMessage[]) {
+export function workflowRunView(
+  run: StoredRun,
+  messages: StoredWorkflowMessage[],
+) {
   const finished: StepLog[] = [];
   const frontier: StepLog[] = [];
   const callRequests = new Map<number, StoredWorkflowMessage>();
@@ -141,7 +148,8 @@ export function workflowRunView(run: StoredRun, messages: StoredWorkflowMessage[
       step !== undefined &&
       SLEEP_TYPES.has(step.stepType) &&
       !isPlanStep(step) &&
-      (message.deliveryState === 'pending' || message.deliveryState === 'retry');
+      (message.deliveryState === 'pending' ||
+        message.deliveryState === 'retry');
 
     if (message.seq === 0) {
       finished.push({
@@ -156,7 +164,12 @@ export function workflowRunView(run: StoredRun, messages: StoredWorkflowMessage[
         concurrent: 1,
         out: message.body.toString('utf8'),
       });
-    } else if (step && !isPlanStep(step) && message.callType === 'step' && !sleeping) {
+    } else if (
+      step &&
+      !isPlanStep(step) &&
+      message.callType === 'step' &&
+      !sleeping
+    ) {
       finished.push({
         stepId: step.stepId,
         stepName: step.stepName,
@@ -169,7 +182,9 @@ export function workflowRunView(run: StoredRun, messages: StoredWorkflowMessage[
         concurrent: step.concurrent,
         out: outText(step.out),
         ...(step.sleepFor !== undefined ? { sleepFor: step.sleepFor } : {}),
-        ...(step.sleepUntil !== undefined ? { sleepUntil: step.sleepUntil } : {}),
+        ...(step.sleepUntil !== undefined
+          ? { sleepUntil: step.sleepUntil }
+          : {}),
         ...(step.stepType === 'Call'
           ? callFields(step, callRequests.get(step.stepId))
           : {}),
@@ -178,7 +193,9 @@ export function workflowRunView(run: StoredRun, messages: StoredWorkflowMessage[
 
     // A finished run has no frontier; its last message may still be closing.
     const frontierState =
-      run.state === 'RUN_SUCCESS' ? undefined : FRONTIER_STATE[message.deliveryState];
+      run.state === 'RUN_SUCCESS'
+        ? undefined
+        : FRONTIER_STATE[message.deliveryState];
     if (frontierState) {
       frontier.push({
         messageId: message.messageId,
@@ -199,9 +216,10 @@ export function workflowRunView(run: StoredRun, messages: StoredWorkflowMessage[
   if (frontier.length) steps.push({ type: 'next', steps: frontier });
 
   const failureFunction = run.failureFunction
-    ? (({ errors, ...rest }) => ({ ...rest, ...(errors.length ? { errors } : {}) }))(
-        run.failureFunction,
-      )
+    ? (({ errors, ...rest }) => ({
+        ...rest,
+        ...(errors.length ? { errors } : {}),
+      }))(run.failureFunction)
     : undefined;
 
   return {
@@ -213,7 +231,9 @@ export function workflowRunView(run: StoredRun, messages: StoredWorkflowMessage[
       ? { workflowRunCompletedAt: run.completedAt }
       : {}),
     workflowRunCallerIp: run.callerIp,
-    ...(run.response !== undefined ? { workflowRunResponse: run.response } : {}),
+    ...(run.response !== undefined
+      ? { workflowRunResponse: run.response }
+      : {}),
     ...(run.dlqId ? { dlqId: run.dlqId } : {}),
     ...(failureFunction ? { failureFunction } : {}),
     ...(run.labels.length ? { labels: run.labels, label: run.labels[0] } : {}),

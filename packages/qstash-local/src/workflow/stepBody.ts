@@ -35,12 +35,17 @@ export function isPlanStep(step: StepBody): boolean {
 const STEP_ID_HEADER = 'upstash-forward-upstash-workflow-stepid';
 
 /** The step a workflow message belongs to, as far as it can be told. */
-export function stepIdOf(config: MessageConfig, body: Buffer): number | undefined {
+export function stepIdOf(
+  config: MessageConfig,
+  body: Buffer,
+): number | undefined {
   const callType = config.workflow?.callType;
   let raw: string | undefined;
   if (callType === 'toCallback') raw = config.callback?.headers[STEP_ID_HEADER];
   else if (callType === 'fromCallback') {
-    raw = config.forwardHeaders.find(([name]) => name === 'upstash-workflow-stepid')?.[1];
+    raw = config.forwardHeaders.find(
+      ([name]) => name === 'upstash-workflow-stepid',
+    )?.[1];
   } else {
     const step = parseStepBody(body);
     if (step) return isPlanStep(step) ? step.targetStep : step.stepId;

@@ -112,7 +112,8 @@ export class WorkflowDlq {
     const created = this.stores.transaction(() =>
       entries.map(entry => {
         const old = this.stores.workflows.getRun(entry.runKey);
-        if (!old) throw notFound(`workflow run of ${entry.dlqId} no longer exists`);
+        if (!old)
+          throw notFound(`workflow run of ${entry.dlqId} no longer exists`);
         const result = this.copyRun(old, overrides, mode, dueTimes);
         this.stores.workflows.deleteDlq(entry.dlqId);
         return result;
@@ -133,7 +134,10 @@ export class WorkflowDlq {
     const oldMessages = this.stores.workflows.messages(old.runKey);
     const failureCallback =
       overrides.failureCallbackUrl !== undefined
-        ? { url: overrides.failureCallbackUrl, headers: old.config.failureCallback?.headers ?? {} }
+        ? {
+            url: overrides.failureCallbackUrl,
+            headers: old.config.failureCallback?.headers ?? {},
+          }
         : old.config.failureCallback;
     const runKey = this.stores.workflows.createRun({
       runId,
@@ -155,7 +159,8 @@ export class WorkflowDlq {
     });
     const run = this.stores.workflows.getRun(runKey)!;
 
-    const toCopy = mode === 'restart' ? oldMessages.filter(m => m.seq === 0) : oldMessages;
+    const toCopy =
+      mode === 'restart' ? oldMessages.filter(m => m.seq === 0) : oldMessages;
     for (const message of toCopy) {
       // Finished steps are kept as they are; everything else is sent again.
       if (mode === 'resume' && message.deliveryState === 'delivered') {
@@ -177,7 +182,11 @@ export class WorkflowDlq {
           runId,
         },
         callback: retarget(message.config.callback, old.runId, runId),
-        failureCallback: retarget(message.config.failureCallback, old.runId, runId),
+        failureCallback: retarget(
+          message.config.failureCallback,
+          old.runId,
+          runId,
+        ),
       };
       const queued = this.publisher.enqueue({
         config,
@@ -213,7 +222,9 @@ export class WorkflowDlq {
       notBefore: entry.message.notBefore,
       createdAt: entry.message.createdAt,
       callerIP: entry.callerIp,
-      ...(entry.labels.length ? { labels: entry.labels, label: entry.labels[0] } : {}),
+      ...(entry.labels.length
+        ? { labels: entry.labels, label: entry.labels[0] }
+        : {}),
       ...(entry.flowControlKey ? { flowControlKey: entry.flowControlKey } : {}),
       ...(info
         ? {
@@ -227,7 +238,9 @@ export class WorkflowDlq {
               ...(info.responseBody !== undefined
                 ? { responseBody: info.responseBody }
                 : {}),
-              ...(info.responseHeaders ? { responseHeaders: info.responseHeaders } : {}),
+              ...(info.responseHeaders
+                ? { responseHeaders: info.responseHeaders }
+                : {}),
             },
           }
         : {}),
@@ -254,7 +267,8 @@ function retarget<T extends { url: string; headers: Record<string, string> }>(
   if (!callback) return undefined;
   const headers = { ...callback.headers };
   for (const [name, value] of Object.entries(headers)) {
-    if (name.endsWith('workflow-runid') && value === oldRunId) headers[name] = newRunId;
+    if (name.endsWith('workflow-runid') && value === oldRunId)
+      headers[name] = newRunId;
   }
   return { ...callback, headers };
 }

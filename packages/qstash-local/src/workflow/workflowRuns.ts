@@ -18,7 +18,8 @@ import {
 import { RawStep, rawStepsOf } from './rawSteps';
 
 const ERROR_STEP_NAME_HEADER = 'upstash-error-step-name';
-const FAILURE_FUNCTION_MISSING_HEADER = 'upstash-workflow-failure-callback-notfound';
+const FAILURE_FUNCTION_MISSING_HEADER =
+  'upstash-workflow-failure-callback-notfound';
 
 export function stepErrorOf(result: AttemptResult, time: number): StepError {
   if (result.kind === 'error') {
@@ -78,17 +79,25 @@ export class WorkflowRuns {
     });
   }
 
-  retrying(message: StoredMessage, result: AttemptResult, nextAt: number): void {
+  retrying(
+    message: StoredMessage,
+    result: AttemptResult,
+    nextAt: number,
+  ): void {
     if (message.runKey === undefined) return;
     const now = this.clock.now();
     if (message.runSeq !== undefined) {
-      const current = this.stores.workflows.message(message.runKey, message.runSeq);
+      const current = this.stores.workflows.message(
+        message.runKey,
+        message.runSeq,
+      );
       this.stores.workflows.updateMessage(message.runKey, message.runSeq, {
         deliveryState: 'retry',
         nextDeliveryAt: nextAt,
         errors: [...(current?.errors ?? []), stepErrorOf(result, now)],
         errorStepName:
-          responseHeader(result, ERROR_STEP_NAME_HEADER) ?? current?.errorStepName,
+          responseHeader(result, ERROR_STEP_NAME_HEADER) ??
+          current?.errorStepName,
       });
     }
     this.updateFailureFunction(message, info => ({
@@ -117,13 +126,17 @@ export class WorkflowRuns {
       return true;
     }
     if (message.runSeq !== undefined) {
-      const current = this.stores.workflows.message(message.runKey, message.runSeq);
+      const current = this.stores.workflows.message(
+        message.runKey,
+        message.runSeq,
+      );
       this.stores.workflows.updateMessage(message.runKey, message.runSeq, {
         deliveryState: 'failed',
         nextDeliveryAt: undefined,
         errors: [...(current?.errors ?? []), stepErrorOf(result, now)],
         errorStepName:
-          responseHeader(result, ERROR_STEP_NAME_HEADER) ?? current?.errorStepName,
+          responseHeader(result, ERROR_STEP_NAME_HEADER) ??
+          current?.errorStepName,
       });
     }
     // A context.call that got an answer reports it through its callback, even
@@ -133,7 +146,11 @@ export class WorkflowRuns {
     return true;
   }
 
-  private failRun(message: StoredMessage, result: AttemptResult, now: number): void {
+  private failRun(
+    message: StoredMessage,
+    result: AttemptResult,
+    now: number,
+  ): void {
     const run = this.stores.workflows.getRun(message.runKey!);
     if (!run || run.state !== 'RUN_STARTED') return;
     const dlqId = newDlqId();
@@ -196,7 +213,8 @@ export class WorkflowRuns {
     failBody: Buffer,
   ): FailureFunctionInfo | undefined {
     const now = this.clock.now();
-    const target = run.config.failureCallback ?? this.defaultFailureCallback(run);
+    const target =
+      run.config.failureCallback ?? this.defaultFailureCallback(run);
     const payload = {
       status: failStatus,
       header: failHeaders,
@@ -300,15 +318,21 @@ export class WorkflowRuns {
   /** Bulk cancel; returns how many running runs were canceled. */
   cancelMatching(filter: RunFilter, limit: number): number {
     return this.stores.transaction(() => {
-      const runs = this.stores.workflows
-        .listRuns({ ...filter, states: ['RUN_STARTED'] }, limit);
+      const runs = this.stores.workflows.listRuns(
+        { ...filter, states: ['RUN_STARTED'] },
+        limit,
+      );
       for (const run of runs) this.cancelRun(run);
       return runs.length;
     });
   }
 
   private cancelRun(run: StoredRun): void {
-    this.stores.workflows.finishRun(run.runKey, 'RUN_CANCELED', this.clock.now());
+    this.stores.workflows.finishRun(
+      run.runKey,
+      'RUN_CANCELED',
+      this.clock.now(),
+    );
     this.cancellation.cancel(
       this.stores.messages
         .forRun(run.runKey)
@@ -320,7 +344,9 @@ export class WorkflowRuns {
     const run = this.stores.workflows.latestRun(runId);
     if (!run) throw notFound(`workflow run ${runId} not found`);
     if (run.state !== 'RUN_STARTED') {
-      throw badRequest(`workflow run ${runId} is not running (state ${run.state})`);
+      throw badRequest(
+        `workflow run ${runId} is not running (state ${run.state})`,
+      );
     }
     return run;
   }

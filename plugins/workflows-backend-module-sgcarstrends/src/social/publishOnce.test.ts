@@ -165,6 +165,25 @@ describe('publishOnce', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'a dry run without credentials still records the message and says what is missing (%p)',
+    async id => {
+      const knex = await migratedDatabase(id);
+      const calls = discordReplies(200);
+      await expect(
+        publishOnce(knex, request({ dryRun: true, env: {} })),
+      ).resolves.toEqual({
+        status: 'dry-run',
+        reason:
+          'Dry run: message recorded, nothing sent to Discord (not configured: missing DISCORD_WEBHOOK_URL)',
+      });
+      expect(calls.count).toBe(0);
+      expect(await ledgerRows(knex)).toEqual([
+        expect.objectContaining({ status: 'dry-run', message_text: TEXT }),
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'a dry run records the message and sends nothing; a later real run still posts (%p)',
     async id => {
       const knex = await migratedDatabase(id);

@@ -59,9 +59,10 @@ export interface PublishOnceResult {
  * 1. A row that is posted or unconfirmed ends here: 'already-posted', no call.
  * 2. A pending row younger than the lease means a concurrent attempt:
  *    PublishInProgressError, so the step retries and finds the outcome.
- * 3. Missing env vars: 'not-configured', nothing written.
- * 4. Dry run: the message is stored with status dry-run; a real post later
- *    takes over that same row, so a rehearsal never blocks the real thing.
+ * 3. Dry run: the message is stored with status dry-run, configured or not;
+ *    a real post later takes over that same row, so a rehearsal never blocks
+ *    the real thing.
+ * 4. Missing env vars: 'not-configured', nothing written.
  * 5. Otherwise claim the row as pending, publish, then record posted + id.
  *    A refused publish (non-2xx) or one that got no reply deletes the claim
  *    and re-throws, so the retry posts. (A timeout after the platform took
@@ -96,6 +97,22 @@ export async function publishOnce(
   }
 
   const missing = platform.missingEnv(env);
+  const attemptId = randomUUID();
+  if (dryRun) {
+    // Nothing is sent, so a rehearsal is recorded whether or not credentials exist.
+    const entry = await recordDryRun(knex, key, attemptId, text);
+    // A real attempt may have claimed the slot between the read and the write.
+    const claimedMeanwhile = settledResult(platform, entry, new Date());
+    const unconfigured =
+      missing.length > 0 ? ` (not configured: missing ${missing.join(', ')})` : '';
+    return (
+      claimedMeanwhile ?? {
+        status: 'dry-run',
+        reason: `Dry run: message recorded, nothing sent to ${platform.name}${unconfigured}`,
+      }
+    );
+  }
+
   if (missing.length > 0) {
     return {
       status: 'not-configured',
@@ -103,19 +120,6 @@ export async function publishOnce(
         ', ',
       )}`,
     };
-  }
-
-  const attemptId = randomUUID();
-  if (dryRun) {
-    const entry = await recordDryRun(knex, key, attemptId, text);
-    // A real attempt may have claimed the slot between the read and the write.
-    const claimedMeanwhile = settledResult(platform, entry, new Date());
-    return (
-      claimedMeanwhile ?? {
-        status: 'dry-run',
-        reason: `Dry run: message recorded, nothing sent to ${platform.name}`,
-      }
-    );
   }
 
   const claim = await claimForPosting(knex, key, attemptId, text);

@@ -100,7 +100,13 @@ export function dlqRoutes(ctx: ApiContext): Router {
         count: query.count(MAX_PAGE),
         cursor: query.cursor(),
       });
-      res.json(ctx.workflowDlq.list(workflowDlqFilter(q), q.count ?? MAX_PAGE, q.cursor));
+      res.json(
+        ctx.workflowDlq.list(
+          workflowDlqFilter(q),
+          q.count ?? MAX_PAGE,
+          q.cursor,
+        ),
+      );
       return;
     }
     const { filter, matchesNothing, count, cursor } = dlqFilter(req);
@@ -131,7 +137,8 @@ export function dlqRoutes(ctx: ApiContext): Router {
 
   router.delete('/v2/dlq/:dlqId', (req, res) => {
     const dlqId = idParam(req, 'dlqId');
-    if (!ctx.stores.dlq.delete(dlqId)) throw notFound(`DLQ message ${dlqId} not found`);
+    if (!ctx.stores.dlq.delete(dlqId))
+      throw notFound(`DLQ message ${dlqId} not found`);
     res.status(200).end();
   });
 

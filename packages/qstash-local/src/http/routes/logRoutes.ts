@@ -58,12 +58,18 @@ export function logRoutes(ctx: ApiContext): Router {
 
   router.get('/v2/logs', (req, res) => {
     const page = list(req.query);
-    res.json({ ...(page.cursor ? { cursor: page.cursor } : {}), logs: page.entries });
+    res.json({
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      logs: page.entries,
+    });
   });
 
   router.get('/v2/events', (req, res) => {
     const page = list(req.query);
-    res.json({ ...(page.cursor ? { cursor: page.cursor } : {}), events: page.entries });
+    res.json({
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      events: page.entries,
+    });
   });
 
   return router;

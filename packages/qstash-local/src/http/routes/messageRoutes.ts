@@ -63,7 +63,9 @@ export function messageRoutes(ctx: ApiContext): Router {
             toDate: filter.toDate,
           });
     res.json({
-      cancelled: ctx.cancellation.cancel(count ? matches.slice(0, count) : matches),
+      cancelled: ctx.cancellation.cancel(
+        count ? matches.slice(0, count) : matches,
+      ),
     });
   });
 

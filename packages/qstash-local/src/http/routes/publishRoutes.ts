@@ -22,7 +22,9 @@ const batchSchema = z
       // The workflow SDK sends a context.call body as raw JSON, not as a string.
       body: z.unknown().optional(),
       queue: z
-        .undefined({ invalid_type_error: 'queues are not supported by this server' })
+        .undefined({
+          invalid_type_error: 'queues are not supported by this server',
+        })
         .optional(),
     }),
   )
@@ -71,7 +73,10 @@ export function publishRoutes(ctx: ApiContext): Router {
     const requests = entries.map((entry, index) => {
       try {
         return {
-          config: parseMessageConfig(entry.destination, lowerCaseHeaders(entry.headers ?? {})),
+          config: parseMessageConfig(
+            entry.destination,
+            lowerCaseHeaders(entry.headers ?? {}),
+          ),
           body: Buffer.from(
             typeof entry.body === 'string' || entry.body === undefined
               ? entry.body ?? ''
@@ -95,7 +100,9 @@ export function publishRoutes(ctx: ApiContext): Router {
     const headers = requestHeaders(req);
     const runId = headers['upstash-workflow-runid'] ?? newWorkflowRunId();
     if (!isIdentifier(runId)) {
-      throw badRequest('invalid Upstash-Workflow-RunId header: must match [A-Za-z0-9._-]+');
+      throw badRequest(
+        'invalid Upstash-Workflow-RunId header: must match [A-Za-z0-9._-]+',
+      );
     }
     const config = parseMessageConfig(workflowUrl, {
       ...headers,
@@ -115,7 +122,9 @@ export function publishRoutes(ctx: ApiContext): Router {
       throw badRequest(`workflow run ${runId} is already running`);
     }
     const run = ctx.stores.workflows.activeRun(runId)!;
-    res.status(200).json({ workflowRunId: runId, workflowCreatedAt: run.createdAt });
+    res
+      .status(200)
+      .json({ workflowRunId: runId, workflowCreatedAt: run.createdAt });
   });
 
   return router;

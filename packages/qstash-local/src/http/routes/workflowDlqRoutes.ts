@@ -59,7 +59,11 @@ export function workflowDlqRoutes(ctx: ApiContext): Router {
     });
     const { count, cursor, ...fields } = q;
     if (!hasAnyFilter(fields)) throw badRequest(`bulk ${action} ${BULK_HINT}`);
-    return ctx.workflowDlq.select(workflowDlqFilter(q), count ?? maxCount, cursor);
+    return ctx.workflowDlq.select(
+      workflowDlqFilter(q),
+      count ?? maxCount,
+      cursor,
+    );
   };
 
   router.get('/v2/workflows/dlq', (req, res) => {
@@ -68,7 +72,9 @@ export function workflowDlqRoutes(ctx: ApiContext): Router {
       count: query.count(MAX_PAGE),
       cursor: query.cursor(),
     });
-    res.json(ctx.workflowDlq.list(workflowDlqFilter(q), q.count ?? MAX_PAGE, q.cursor));
+    res.json(
+      ctx.workflowDlq.list(workflowDlqFilter(q), q.count ?? MAX_PAGE, q.cursor),
+    );
   });
 
   router.delete('/v2/workflows/dlq', (req, res) => {
@@ -105,7 +111,10 @@ export function workflowDlqRoutes(ctx: ApiContext): Router {
         action === 'restart' ? MAX_RESTARTS_PER_CALL : MAX_PAGE,
       );
       const workflowRuns = ctx.workflowDlq[action](page.entries, overrides);
-      res.json({ workflowRuns, ...(page.cursor ? { cursor: page.cursor } : {}) });
+      res.json({
+        workflowRuns,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
     });
   }
 

@@ -29,7 +29,9 @@ export function workflowRoutes(ctx: ApiContext): Router {
 
   router.delete('/v2/workflows/runs/:workflowRunId', (req, res) => {
     const runId = idParam(req, 'workflowRunId');
-    const { cancel } = parseQuery(req.query, { cancel: query.oneOf(['true', 'false']) });
+    const { cancel } = parseQuery(req.query, {
+      cancel: query.oneOf(['true', 'false']),
+    });
     if (cancel === 'false') {
       const response = rawBody(req).toString('utf8');
       ctx.workflowRuns.complete(runId, response.length ? response : undefined);
@@ -68,7 +70,9 @@ export function workflowRoutes(ctx: ApiContext): Router {
       flowControlKeys: q.flowControlKey,
       labels: q.label,
     };
-    res.json({ cancelled: ctx.workflowRuns.cancelMatching(filter, count ?? 100) });
+    res.json({
+      cancelled: ctx.workflowRuns.cancelMatching(filter, count ?? 100),
+    });
   });
 
   const listRuns = (req: Request) => {
@@ -108,7 +112,9 @@ export function workflowRoutes(ctx: ApiContext): Router {
       return { runs: runs.filter(Boolean).map(view) };
     }
 
-    const isStepState = (STEP_STATES as readonly string[]).includes(q.state ?? '');
+    const isStepState = (STEP_STATES as readonly string[]).includes(
+      q.state ?? '',
+    );
     const filter: RunFilter = {
       runIds: q.workflowRunId,
       workflowUrls: q.workflowUrl,
@@ -132,7 +138,9 @@ export function workflowRoutes(ctx: ApiContext): Router {
         const runView = view(run);
         const matches =
           !isStepState ||
-          runView.steps.some(group => group.steps.some(step => step.state === q.state));
+          runView.steps.some(group =>
+            group.steps.some(step => step.state === q.state),
+          );
         if (matches) runs.push(runView);
         if (runs.length === count) break;
       }
