@@ -3,6 +3,8 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+// The module only runs inside its plugin, so the test starts both.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import workflowsPlugin from '@internal/plugin-workflows-backend';
 import { createTestDatabases } from '@internal/plugin-workflows-node/testUtils';
 import { startQStashLocal } from '@internal/qstash-local';
@@ -35,17 +37,17 @@ class FakeThirdParties {
   telegramFailures: number[] = [];
   /** Every delivery QStash made to the runner endpoints. */
   deliveries: Recorded[] = [];
-  private readonly zips = buildSampleZips();
+  private readonly zipsByName = (() => {
+    const zips = buildSampleZips();
+    return new Map([
+      ['Monthly New Registration of Cars by Make.zip', zips.cars],
+      ['COE Bidding Results.zip', zips.coe],
+    ]);
+  })();
 
   readonly server = setupServer(
     http.get(`${LTA_BASE}/:zip`, ({ params }) => {
-      const name = decodeURIComponent(String(params.zip));
-      const zip =
-        name === 'Monthly New Registration of Cars by Make.zip'
-          ? this.zips.cars
-          : name === 'COE Bidding Results.zip'
-            ? this.zips.coe
-            : undefined;
+      const zip = this.zipsByName.get(decodeURIComponent(String(params.zip)));
       if (!zip) return new HttpResponse(null, { status: 404 });
       return HttpResponse.arrayBuffer(zip.slice().buffer, {
         headers: { 'content-type': 'application/zip' },
@@ -190,7 +192,8 @@ describe.each(databases.eachSupportedId())('sgcarstrends workflows on %p', datab
     expect(run.workflowState).toBe('RUN_SUCCESS');
 
     const stepNames = run.steps
-      .flatMap(group => group.steps)
+      // Step groups are a union of shapes; every shape carries stepName.
+      .flatMap(group => group.steps as ReadonlyArray<{ stepName?: string }>)
       .map(step => step.stepName)
       .filter(name => name !== 'init');
     expect(stepNames).toEqual([
