@@ -18,10 +18,6 @@ export function cronWithTimezone(cron: string, timezone: string): string {
   return timezone === 'UTC' ? cron : `CRON_TZ=${timezone} ${cron}`;
 }
 
-function isNotFound(error: unknown): boolean {
-  return /not found|404/i.test(String((error as Error)?.message ?? error));
-}
-
 /**
  * Creates the schedule of each runner that has none yet. An existing schedule
  * is left alone: operators may have changed or paused it.
@@ -34,14 +30,14 @@ export async function ensureDefaultSchedules(
   const client = new Client({ baseUrl: connection.url, token: connection.token });
   const created: string[] = [];
   const kept: string[] = [];
+  const existing = new Set(
+    (await client.schedules.list()).map(s => s.scheduleId),
+  );
   for (const schedule of schedules) {
     const scheduleId = scheduleIdFor(schedule.runnerId);
-    try {
-      await client.schedules.get(scheduleId);
+    if (existing.has(scheduleId)) {
       kept.push(scheduleId);
       continue;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
     }
     await client.schedules.create({
       scheduleId,
