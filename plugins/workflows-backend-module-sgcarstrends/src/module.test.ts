@@ -6,6 +6,7 @@ import {
   createTestDatabases,
   POSTGRES_TEST_ID,
 } from '@internal/plugin-workflows-node/testUtils';
+import { JsonValue } from '@backstage/types';
 import { Knex } from 'knex';
 import { workflowsModuleSgcarstrends } from './module';
 
@@ -26,7 +27,9 @@ describe('sgcarstrends module', () => {
               sgcarstrends: {
                 database: {
                   client: 'pg',
-                  connection: (target.client.config as Knex.Config).connection,
+                  // A test database's connection is a plain object or string.
+                  connection: (target.client.config as Knex.Config)
+                    .connection as JsonValue,
                 },
               },
             },

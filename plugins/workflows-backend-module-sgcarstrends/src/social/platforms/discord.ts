@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { PlatformEnv, SocialPlatform } from '../SocialPlatform';
+import type { SocialPlatform } from '../SocialPlatform';
 import { mapTextOutsideUrls } from '../urlSegments';
-import { missingEnvNames, readRequiredEnv } from './envVars';
+import { readRequiredEnv } from './envVars';
+import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
 import { parseReply, sendPlatformRequest } from './platformRequest';
 
@@ -52,18 +53,10 @@ function parseWebhookUrl(webhookUrl: string): URL {
   return url;
 }
 
-export const discordPlatform: SocialPlatform = {
+export const discordPlatform: SocialPlatform = definePlatform({
   id: 'discord',
   name: PLATFORM_NAME,
   requiredEnv: REQUIRED_ENV,
-
-  isConfigured(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env).length === 0;
-  },
-
-  missingEnv(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env);
-  },
 
   async publish(text, env, fetchImpl) {
     const { DISCORD_WEBHOOK_URL: webhookUrl } = readRequiredEnv(
@@ -129,4 +122,4 @@ export const discordPlatform: SocialPlatform = {
       },
     });
   },
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FetchFn, PlatformEnv, SocialPlatform } from '../SocialPlatform';
 import { mapTextOutsideUrls } from '../urlSegments';
-import { missingEnvNames, readRequiredEnv } from './envVars';
+import { readRequiredEnv } from './envVars';
+import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
 import { parseReply, sendPlatformRequest } from './platformRequest';
 import { SocialPlatformError } from './SocialPlatformError';
@@ -129,18 +130,10 @@ function readCredentials(env: PlatformEnv) {
   };
 }
 
-export const linkedInPlatform: SocialPlatform = {
+export const linkedInPlatform: SocialPlatform = definePlatform({
   id: 'linkedin',
   name: PLATFORM_NAME,
   requiredEnv: REQUIRED_ENV,
-
-  isConfigured(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env).length === 0;
-  },
-
-  missingEnv(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env);
-  },
 
   async publish(text, env, fetchImpl) {
     const credentials = readCredentials(env);
@@ -218,4 +211,4 @@ export const linkedInPlatform: SocialPlatform = {
       },
     });
   },
-};
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { PlatformEnv, SocialPlatform } from '../SocialPlatform';
-import { missingEnvNames, readRequiredEnv } from './envVars';
+import type { SocialPlatform } from '../SocialPlatform';
+import { readRequiredEnv } from './envVars';
+import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
 import { parseReply, sendPlatformRequest } from './platformRequest';
 
@@ -33,18 +34,10 @@ function publicMessageUrl(
     : undefined;
 }
 
-export const telegramPlatform: SocialPlatform = {
+export const telegramPlatform: SocialPlatform = definePlatform({
   id: 'telegram',
   name: PLATFORM_NAME,
   requiredEnv: REQUIRED_ENV,
-
-  isConfigured(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env).length === 0;
-  },
-
-  missingEnv(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env);
-  },
 
   async publish(text, env, fetchImpl) {
     const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHANNEL_ID: channelId } =
@@ -106,4 +99,4 @@ export const telegramPlatform: SocialPlatform = {
       },
     });
   },
-};
+});

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import { z } from 'zod';
 import type { PlatformEnv, SocialPlatform } from '../SocialPlatform';
-import { missingEnvNames, readRequiredEnv } from './envVars';
+import { readRequiredEnv } from './envVars';
+import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
 import { parseReply, sendPlatformRequest } from './platformRequest';
 
@@ -59,18 +60,10 @@ function oauthHeader(
   return oauth.toHeader(authorization).Authorization;
 }
 
-export const twitterPlatform: SocialPlatform = {
+export const twitterPlatform: SocialPlatform = definePlatform({
   id: 'twitter',
   name: PLATFORM_NAME,
   requiredEnv: REQUIRED_ENV,
-
-  isConfigured(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env).length === 0;
-  },
-
-  missingEnv(env: PlatformEnv) {
-    return missingEnvNames(REQUIRED_ENV, env);
-  },
 
   async publish(text, env, fetchImpl) {
     const credentials = readRequiredEnv(PLATFORM_NAME, REQUIRED_ENV, env);
@@ -136,4 +129,4 @@ export const twitterPlatform: SocialPlatform = {
       },
     });
   },
-};
+});
