@@ -103,7 +103,9 @@ export async function startPortal({ configs = [], timeoutMs = 300_000 } = {}) {
     await waitFor(FRONTEND_URL, deadline, () => alive);
   } catch (error) {
     await stop();
-    throw new Error(`${error.message}\n--- portal output ---\n${output.join('')}`);
+    throw new Error(
+      `${error.message}\n--- portal output ---\n${output.join('')}`,
+    );
   }
   return { stop, output };
 }

@@ -70,10 +70,15 @@ describe(
         await page.getByTestId('workflow-cars').innerText(),
         /Car registrations update[\s\S]*Hosted[\s\S]*\/api\/workflows\/runners\/cars/,
       );
-      assert.ok(await page.getByText('4 workflows', { exact: true }).isVisible());
+      assert.ok(
+        await page.getByText('4 workflows', { exact: true }).isVisible(),
+      );
 
       mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, 'workflows-page.png'), fullPage: true });
+      await page.screenshot({
+        path: join(ARTIFACTS, 'workflows-page.png'),
+        fullPage: true,
+      });
     });
   },
 );

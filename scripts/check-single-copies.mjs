@@ -21,8 +21,11 @@ function* nodeModulesDirs(dir) {
   for (const entry of readdirSync(nm, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     if (entry.name.startsWith('@')) {
-      for (const scoped of readdirSync(join(nm, entry.name), { withFileTypes: true })) {
-        if (scoped.isDirectory()) yield* nodeModulesDirs(join(nm, entry.name, scoped.name));
+      for (const scoped of readdirSync(join(nm, entry.name), {
+        withFileTypes: true,
+      })) {
+        if (scoped.isDirectory())
+          yield* nodeModulesDirs(join(nm, entry.name, scoped.name));
       }
     } else {
       yield* nodeModulesDirs(join(nm, entry.name));
@@ -32,7 +35,8 @@ function* nodeModulesDirs(dir) {
 
 const roots = [ROOT];
 for (const group of ['packages', 'plugins']) {
-  for (const name of readdirSync(join(ROOT, group))) roots.push(join(ROOT, group, name));
+  for (const name of readdirSync(join(ROOT, group)))
+    roots.push(join(ROOT, group, name));
 }
 
 const copies = new Map(SINGLE_COPY.map(name => [name, []]));
@@ -42,7 +46,9 @@ for (const root of roots) {
       const manifest = join(nm, name, 'package.json');
       if (existsSync(manifest)) {
         const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
-        copies.get(name).push(`${version} at ${relative(ROOT, join(nm, name))}`);
+        copies
+          .get(name)
+          .push(`${version} at ${relative(ROOT, join(nm, name))}`);
       }
     }
   }
@@ -54,7 +60,11 @@ for (const [name, found] of copies) {
     console.log(`ok   ${name} ${found[0]}`);
   } else {
     failed = true;
-    console.log(`FAIL ${name}: ${found.length === 0 ? 'not installed' : `${found.length} copies`}`);
+    console.log(
+      `FAIL ${name}: ${
+        found.length === 0 ? 'not installed' : `${found.length} copies`
+      }`,
+    );
     for (const f of found) console.log(`       ${f}`);
   }
 }

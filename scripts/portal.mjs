@@ -71,12 +71,16 @@ async function start() {
     log(`Using the QStash at ${process.env.QSTASH_URL}`);
   } else {
     qstash = await startLocalQStash(toolchain, env);
-    log(`Local QStash server at ${qstash.variables.QSTASH_URL} (state in .data/)`);
+    log(
+      `Local QStash server at ${qstash.variables.QSTASH_URL} (state in .data/)`,
+    );
   }
   const stop = () => qstash?.child.kill('SIGTERM');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log('Starting the portal: frontend http://localhost:3000, backend http://localhost:7007');
+  log(
+    'Starting the portal: frontend http://localhost:3000, backend http://localhost:7007',
+  );
   const dev = spawn(toolchain.nodeBin, [YARN_RELEASE, 'dev'], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -131,7 +135,11 @@ async function test() {
 
   log('Summary:');
   for (const r of results) {
-    log(`  ${r.status === 0 ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds.toFixed(0)} s)`);
+    log(
+      `  ${r.status === 0 ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds.toFixed(
+        0,
+      )} s)`,
+    );
   }
   const failed = results.some(r => r.status !== 0);
   process.exitCode = failed || results.length !== steps.length ? 1 : 0;

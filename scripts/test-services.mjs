@@ -30,10 +30,7 @@ export async function ensurePostgres() {
   if (process.env.PORTAL_TEST_POSTGRES_URL) {
     return { url: process.env.PORTAL_TEST_POSTGRES_URL, stop: async () => {} };
   }
-  if (
-    !process.env.PORTAL_TEST_EMBEDDED_POSTGRES &&
-    (await isPortOpen(5432))
-  ) {
+  if (!process.env.PORTAL_TEST_EMBEDDED_POSTGRES && (await isPortOpen(5432))) {
     return {
       url: 'postgresql://postgres@127.0.0.1:5432/postgres',
       stop: async () => {},
@@ -91,8 +88,7 @@ function findChromium() {
  */
 export function ensureChromium() {
   let found = findChromium();
-  const canApt =
-    process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
   if (!found && canApt) {
     log('Installing Chromium for the browser tests (apt-get install chromium)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -54,7 +54,9 @@ export function ensureNode() {
   const nodeBin = join(nodeDir, 'bin', 'node');
   if (!existsSync(nodeBin)) {
     const pkg = `node-${process.platform}-${process.arch}@${NODE_VERSION}`;
-    log(`Node ${process.versions.node} found; fetching ${pkg} into .toolchain/`);
+    log(
+      `Node ${process.versions.node} found; fetching ${pkg} into .toolchain/`,
+    );
     mkdirSync(TOOLCHAIN_DIR, { recursive: true });
     const unpack = join(TOOLCHAIN_DIR, 'unpack');
     rmSync(unpack, { recursive: true, force: true });
@@ -91,7 +93,9 @@ export function toolchainEnv(toolchain, extra = {}) {
   const { nodeBin, nodeDir } = toolchain;
   const env = {
     ...process.env,
-    PATH: `${ensureYarnShim(toolchain)}:${dirname(nodeBin)}:${process.env.PATH ?? ''}`,
+    PATH: `${ensureYarnShim(toolchain)}:${dirname(nodeBin)}:${
+      process.env.PATH ?? ''
+    }`,
     ...extra,
   };
   if (nodeDir) env.npm_config_nodedir = nodeDir;
@@ -125,7 +129,10 @@ function manifestHash(toolchain) {
 /** Runs `yarn install` only when the lockfile or a manifest changed since the last one. */
 export function ensureInstall(toolchain, env) {
   const wanted = manifestHash(toolchain);
-  if (existsSync(INSTALL_STAMP) && readFileSync(INSTALL_STAMP, 'utf8') === wanted) {
+  if (
+    existsSync(INSTALL_STAMP) &&
+    readFileSync(INSTALL_STAMP, 'utf8') === wanted
+  ) {
     return;
   }
   log('Installing dependencies (the first time takes a few minutes)');

@@ -14,7 +14,9 @@ function userWith(ownershipEntityRefs: string[]): PolicyQueryUser {
 }
 
 describe('WorkflowOperatorsPolicy', () => {
-  const policy = new WorkflowOperatorsPolicy(new Set(['group:default/data-ops']));
+  const policy = new WorkflowOperatorsPolicy(
+    new Set(['group:default/data-ops']),
+  );
 
   it('lets every signed-in user read workflows', async () => {
     const decision = await policy.handle(

@@ -37,7 +37,9 @@ export class WorkflowOperatorsPolicy implements PermissionPolicy {
     }
     const refs = user?.info.ownershipEntityRefs ?? [];
     const isOperator = refs.some(ref => this.operators.has(ref));
-    return { result: isOperator ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    return {
+      result: isOperator ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+    };
   }
 }
 

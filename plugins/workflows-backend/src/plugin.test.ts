@@ -91,6 +91,8 @@ describe('workflows backend plugin', () => {
           }),
         ],
       }),
-    ).rejects.toThrow(/workflows\.tracked\[0\]\.schedule\.cron must have five fields/);
+    ).rejects.toThrow(
+      /workflows\.tracked\[0\]\.schedule\.cron must have five fields/,
+    );
   });
 });

@@ -68,7 +68,9 @@ export const workflowsPlugin = createBackendPlugin({
             (await discovery.getExternalBaseUrl('workflows'))
           ).replace(/\/+$/, ''),
           runUrl: (workflowId, runId) =>
-            `${appBaseUrl}/workflows/${encodeURIComponent(workflowId)}/runs/${encodeURIComponent(runId)}`,
+            `${appBaseUrl}/workflows/${encodeURIComponent(
+              workflowId,
+            )}/runs/${encodeURIComponent(runId)}`,
           journal,
           logger,
           discordWebhookUrl: config.getOptionalString(
@@ -88,7 +90,10 @@ export const workflowsPlugin = createBackendPlugin({
 
         // Runner routes first: they need the raw body, before any JSON parser.
         httpRouter.use(host.router());
-        httpRouter.addAuthPolicy({ path: '/runners', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/runners',
+          allow: 'unauthenticated',
+        });
         httpRouter.use(
           await createRouter({
             store,
@@ -117,7 +122,9 @@ export const workflowsPlugin = createBackendPlugin({
               );
             } catch (error) {
               logger.warn(
-                `Could not check the default QStash schedules: ${(error as Error).message}`,
+                `Could not check the default QStash schedules: ${
+                  (error as Error).message
+                }`,
               );
             }
           });

@@ -1,6 +1,5 @@
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -9,7 +8,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { workflowsRunnersExtensionPoint } from '@internal/plugin-workflows-node';
+import { createRunnerModule } from '@internal/plugin-workflows-node/testUtils';
 import { startQStashLocal } from '@internal/qstash-local';
 import { Client as WorkflowClient } from '@upstash/workflow';
 import { http, HttpResponse } from 'msw';
@@ -20,13 +19,19 @@ import { workflowsPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-const ALERT_WEBHOOK = 'https://discord.test/api/webhooks/99/alert-webhook-secret-token';
+const ALERT_WEBHOOK =
+  'https://discord.test/api/webhooks/99/alert-webhook-secret-token';
 
 /** Every line any plugin logged, with its metadata. */
 function capturingLogger(lines: string[]): LoggerService {
   const write =
-    (level: string) => (message: string, meta?: Error | Record<string, unknown>) => {
-      lines.push(`${level} ${message} ${meta ? JSON.stringify(meta, Object.getOwnPropertyNames(meta)) : ''}`);
+    (level: string) =>
+    (message: string, meta?: Error | Record<string, unknown>) => {
+      lines.push(
+        `${level} ${message} ${
+          meta ? JSON.stringify(meta, Object.getOwnPropertyNames(meta)) : ''
+        }`,
+      );
     };
   const logger: LoggerService = {
     error: write('error'),
@@ -42,7 +47,9 @@ describe('secrets stay in the backend', () => {
   it('never appear in API responses, runner answers, alerts or logs', async () => {
     const logLines: string[] = [];
     const alerts = setupServer(
-      http.post(ALERT_WEBHOOK, () => HttpResponse.json({ message: 'nope' }, { status: 500 })),
+      http.post(ALERT_WEBHOOK, () =>
+        HttpResponse.json({ message: 'nope' }, { status: 500 }),
+      ),
     );
     alerts.listen({ onUnhandledRequest: 'bypass' });
     const qstash = await startQStashLocal({ port: 0, retryTimeScale: 0.0005 });
@@ -54,26 +61,15 @@ describe('secrets stay in the backend', () => {
       'alert-webhook-secret-token',
     ];
 
-    const failingRunner = createBackendModule({
-      pluginId: 'workflows',
-      moduleId: 'failing-runner',
-      register(reg) {
-        reg.registerInit({
-          deps: { runners: workflowsRunnersExtensionPoint },
-          async init({ runners }) {
-            runners.addRunner({
-              id: 'failing',
-              title: 'Failing',
-              description: 'Always fails',
-              owner: 'group:default/test',
-              requiredEnv: ['QSTASH_TOKEN'],
-              async run(context) {
-                await context.run('explode', () => {
-                  throw new Error('the step failed');
-                });
-              },
-            });
-          },
+    const failingRunner = createRunnerModule({
+      id: 'failing',
+      title: 'Failing',
+      description: 'Always fails',
+      owner: 'group:default/test',
+      requiredEnv: ['QSTASH_TOKEN'],
+      async run(context) {
+        await context.run('explode', () => {
+          throw new Error('the step failed');
         });
       },
     });
@@ -106,7 +102,10 @@ describe('secrets stay in the backend', () => {
 
     try {
       const { port } = backend.server.address() as AddressInfo;
-      const client = new WorkflowClient({ baseUrl: qstash.url, token: qstash.token });
+      const client = new WorkflowClient({
+        baseUrl: qstash.url,
+        token: qstash.token,
+      });
       const { workflowRunId } = await client.trigger({
         url: `http://localhost:${port}/api/workflows/runners/failing`,
         body: {},
@@ -140,10 +139,14 @@ describe('secrets stay in the backend', () => {
           .send('{}'),
       ]);
       expect(responses[1].body.items[0].requiredEnv).toEqual(['QSTASH_TOKEN']);
-      expect(logLines.some(l => l.includes('alert') && l.includes('HTTP 500'))).toBe(true);
+      expect(
+        logLines.some(l => l.includes('alert') && l.includes('HTTP 500')),
+      ).toBe(true);
 
       const everything = [
-        ...responses.map(r => JSON.stringify({ headers: r.headers, body: r.body, text: r.text })),
+        ...responses.map(r =>
+          JSON.stringify({ headers: r.headers, body: r.body, text: r.text }),
+        ),
         ...logLines,
       ].join('\n');
       for (const secret of secrets) {

@@ -2,7 +2,10 @@ import {
   createExtensionPoint,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { Client as WorkflowClient, WorkflowContext } from '@upstash/workflow';
+import type {
+  Client as WorkflowClient,
+  WorkflowContext,
+} from '@upstash/workflow';
 
 /** The schedule a runner is created with; operators may change it later. */
 export interface RunnerSchedule {

@@ -1,14 +1,14 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { workflowsRunnersExtensionPoint } from '@internal/plugin-workflows-node';
+import { createRunnerModule } from '@internal/plugin-workflows-node/testUtils';
+import { startQStashLocal } from '@internal/qstash-local';
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { workflowsPlugin } from '../plugin';
 
 const CURRENT = 'sig_current_0123456789abcdef';
 const NEXT = 'sig_next_0123456789abcdef';
-const RUNNER_URL = 'http://portal.test/api/workflows/runners/counter';
 
 function bodyHash(body: string): string {
   return createHash('sha256').update(body).digest('base64url');
@@ -16,13 +16,14 @@ function bodyHash(body: string): string {
 
 async function sign(
   body: string,
-  options: { key?: string; url?: string; expiresInSeconds?: number } = {},
+  url: string,
+  options: { key?: string; expiresInSeconds?: number } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ body: bodyHash(body) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer('Upstash')
-    .setSubject(options.url ?? RUNNER_URL)
+    .setSubject(url)
     .setIssuedAt(now - 10)
     .setNotBefore(now - 10)
     .setExpirationTime(now + (options.expiresInSeconds ?? 300))
@@ -30,27 +31,18 @@ async function sign(
     .sign(new TextEncoder().encode(options.key ?? CURRENT));
 }
 
+let localQStash: Awaited<ReturnType<typeof startQStashLocal>>;
+
 async function startWith(qstash: Record<string, string>) {
   const executions: string[] = [];
-  const counterModule = createBackendModule({
-    pluginId: 'workflows',
-    moduleId: 'counter-runner',
-    register(reg) {
-      reg.registerInit({
-        deps: { runners: workflowsRunnersExtensionPoint },
-        async init({ runners }) {
-          runners.addRunner({
-            id: 'counter',
-            title: 'Counter',
-            description: 'Counts executions',
-            owner: 'group:default/test',
-            async run(context) {
-              executions.push('body');
-              await context.run('count', () => executions.push('step'));
-            },
-          });
-        },
-      });
+  const counterModule = createRunnerModule({
+    id: 'counter',
+    title: 'Counter',
+    description: 'Counts executions',
+    owner: 'group:default/test',
+    async run(context) {
+      executions.push('body');
+      await context.run('count', () => executions.push('step'));
     },
   });
   const { server } = await startTestBackend({
@@ -61,35 +53,55 @@ async function startWith(qstash: Record<string, string>) {
         data: {
           app: { baseUrl: 'http://portal.test' },
           workflows: {
-            runnerBaseUrl: 'http://portal.test/api/workflows',
-            qstash: { url: 'http://127.0.0.1:9', ...qstash },
+            qstash: { url: localQStash.url, ...qstash },
           },
         },
       }),
     ],
   });
-  return { server, executions };
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}/api/workflows/runners/counter`;
+  return { server, executions, url };
 }
 
 describe('runner endpoint signature checks', () => {
   const body = JSON.stringify({ hello: 'world' });
 
-  it.each([
-    ['a missing signature', async () => undefined],
-    ['a signature made with another key', () => sign(body, { key: 'forged-key' })],
-    ['an expired signature', () => sign(body, { expiresInSeconds: -60 })],
-    ['a signature of another body', () => sign(JSON.stringify({ hello: 'mars' }))],
-    [
-      'a signature for another URL',
-      () => sign(body, { url: 'http://portal.test/api/workflows/runners/other' }),
-    ],
-  ])('rejects %s with 401 and runs nothing', async (_label, makeSignature) => {
-    const { server, executions } = await startWith({
+  beforeAll(async () => {
+    localQStash = await startQStashLocal({
+      port: 0,
       token: 'token',
       currentSigningKey: CURRENT,
       nextSigningKey: NEXT,
     });
-    const signature = await makeSignature();
+  });
+  afterAll(() => localQStash.close());
+
+  it.each([
+    ['a missing signature', async (_url: string) => undefined],
+    [
+      'a signature made with another key',
+      (url: string) => sign(body, url, { key: 'forged-key' }),
+    ],
+    [
+      'an expired signature',
+      (url: string) => sign(body, url, { expiresInSeconds: -60 }),
+    ],
+    [
+      'a signature of another body',
+      (url: string) => sign(JSON.stringify({ hello: 'mars' }), url),
+    ],
+    [
+      'a signature for another URL',
+      (url: string) => sign(body, url.replace(/counter$/, 'other')),
+    ],
+  ])('rejects %s with 401 and runs nothing', async (_label, makeSignature) => {
+    const { server, executions, url } = await startWith({
+      token: 'token',
+      currentSigningKey: CURRENT,
+      nextSigningKey: NEXT,
+    });
+    const signature = await makeSignature(url);
     const req = request(server)
       .post('/api/workflows/runners/counter')
       .set('content-type', 'application/json');
@@ -101,7 +113,7 @@ describe('runner endpoint signature checks', () => {
   });
 
   it('accepts a signature made with the next key (after a rotation)', async () => {
-    const { server } = await startWith({
+    const { server, executions, url } = await startWith({
       token: 'token',
       currentSigningKey: CURRENT,
       nextSigningKey: NEXT,
@@ -109,18 +121,23 @@ describe('runner endpoint signature checks', () => {
     const response = await request(server)
       .post('/api/workflows/runners/counter')
       .set('content-type', 'application/json')
-      .set('upstash-signature', await sign(body, { key: NEXT }))
+      .set('upstash-signature', await sign(body, url, { key: NEXT }))
       .send(body);
-    // Past verification the SDK tries to reach QStash, which this test has not.
-    expect(response.status).not.toBe(401);
+    expect(response.status).toBe(200);
+    // The run goes on through the local QStash, which signs with the current key.
+    const deadline = Date.now() + 10_000;
+    while (!executions.includes('step') && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 50));
+    }
+    expect(executions).toContain('step');
   });
 
   it('answers 503 naming the missing keys instead of running unverified', async () => {
-    const { server, executions } = await startWith({ token: 'token' });
+    const { server, executions, url } = await startWith({ token: 'token' });
     const response = await request(server)
       .post('/api/workflows/runners/counter')
       .set('content-type', 'application/json')
-      .set('upstash-signature', await sign(body))
+      .set('upstash-signature', await sign(body, url))
       .send(body);
     expect(response.status).toBe(503);
     expect(response.body.error.message).toMatch(/QSTASH_CURRENT_SIGNING_KEY/);

@@ -69,7 +69,10 @@ export class RunnerHost {
       source: 'runner',
       endpoint: this.urlOf(runner.id),
       schedule: runner.schedule
-        ? { cron: runner.schedule.cron, timezone: runner.schedule.timezone ?? 'UTC' }
+        ? {
+            cron: runner.schedule.cron,
+            timezone: runner.schedule.timezone ?? 'UTC',
+          }
         : null,
       requiredEnv: runner.requiredEnv ?? [],
     }));
@@ -96,21 +99,31 @@ export class RunnerHost {
         const runner = this.runners.get(req.params.runnerId);
         if (!runner) {
           res.status(404).json({
-            error: { name: 'NotFoundError', message: `No runner "${req.params.runnerId}"` },
+            error: {
+              name: 'NotFoundError',
+              message: `No runner "${req.params.runnerId}"`,
+            },
           });
           return;
         }
         const disabled = this.disabledReason();
         if (disabled) {
-          res.status(503).json({ error: { name: 'ServiceUnavailableError', message: disabled } });
+          res.status(503).json({
+            error: { name: 'ServiceUnavailableError', message: disabled },
+          });
           return;
         }
-        const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+        const rawBody = Buffer.isBuffer(req.body)
+          ? req.body.toString('utf8')
+          : '';
         const signature = req.header('upstash-signature');
         const url = this.urlOf(runner.id);
         if (!signature) {
           res.status(401).json({
-            error: { name: 'AuthenticationError', message: 'Missing Upstash-Signature header' },
+            error: {
+              name: 'AuthenticationError',
+              message: 'Missing Upstash-Signature header',
+            },
           });
           return;
         }
@@ -118,7 +131,8 @@ export class RunnerHost {
           res.status(401).json({
             error: {
               name: 'AuthenticationError',
-              message: 'Upstash-Signature does not match this request (key, body, URL or expiry)',
+              message:
+                'Upstash-Signature does not match this request (key, body, URL or expiry)',
             },
           });
           return;
@@ -138,7 +152,11 @@ export class RunnerHost {
     return router;
   }
 
-  private async verify(signature: string, body: string, url: string): Promise<boolean> {
+  private async verify(
+    signature: string,
+    body: string,
+    url: string,
+  ): Promise<boolean> {
     const { currentSigningKey, nextSigningKey } = this.options.connection!;
     try {
       return await new Receiver({
@@ -170,9 +188,14 @@ export class RunnerHost {
     const services = this.services();
     const { handler } = serve<unknown>(
       async context => {
-        const attempt = Number(context.headers.get('upstash-retried') ?? 0) || 0;
+        const attempt =
+          Number(context.headers.get('upstash-retried') ?? 0) || 0;
         const result = await runner.run(
-          journaledContext(context, { journal, workflowId: runner.id, attempt }),
+          journaledContext(context, {
+            journal,
+            workflowId: runner.id,
+            attempt,
+          }),
           services,
         );
         // Reached only on the call that replays every step: the run is complete.
@@ -205,7 +228,9 @@ export class RunnerHost {
             error: failResponse,
           });
           logger.warn(
-            `Workflow ${runner.id} run ${runId} failed at ${failedStep ?? 'an unknown step'} (HTTP ${failStatus})`,
+            `Workflow ${runner.id} run ${runId} failed at ${
+              failedStep ?? 'an unknown step'
+            } (HTTP ${failStatus})`,
           );
           if (this.options.discordWebhookUrl) {
             await sendDiscordFailureAlert(
@@ -243,8 +268,14 @@ function toHeaders(incoming: express.Request['headers']): Headers {
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined) continue;
     // Hop-by-hop and length headers describe the old connection, not this Request.
-    if (['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    if (
+      ['host', 'connection', 'content-length', 'transfer-encoding'].includes(
+        name,
+      )
+    )
+      continue;
+    for (const v of Array.isArray(value) ? value : [value])
+      headers.append(name, v);
   }
   return headers;
 }

@@ -27,7 +27,10 @@ export async function ensureDefaultSchedules(
   schedules: DefaultSchedule[],
   logger: LoggerService,
 ): Promise<{ created: string[]; kept: string[] }> {
-  const client = new Client({ baseUrl: connection.url, token: connection.token });
+  const client = new Client({
+    baseUrl: connection.url,
+    token: connection.token,
+  });
   const created: string[] = [];
   const kept: string[] = [];
   const existing = new Set(

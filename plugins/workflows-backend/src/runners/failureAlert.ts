@@ -12,7 +12,9 @@ export interface FailureAlert {
 const FIELD_LIMIT = 1000;
 
 function clip(text: string): string {
-  return text.length > FIELD_LIMIT ? `${text.slice(0, FIELD_LIMIT - 1)}…` : text;
+  return text.length > FIELD_LIMIT
+    ? `${text.slice(0, FIELD_LIMIT - 1)}…`
+    : text;
 }
 
 /**
@@ -31,7 +33,10 @@ export async function sendDiscordFailureAlert(
         color: 0xd32f2f,
         url: alert.runUrl,
         fields: [
-          { name: 'Workflow', value: `${alert.workflowTitle} (${alert.workflowId})` },
+          {
+            name: 'Workflow',
+            value: `${alert.workflowTitle} (${alert.workflowId})`,
+          },
           { name: 'Step', value: alert.failedStep ?? 'unknown' },
           { name: 'Error', value: clip(alert.error || 'no message') },
           { name: 'Run', value: `[${alert.runId}](${alert.runUrl})` },
@@ -56,7 +61,9 @@ export async function sendDiscordFailureAlert(
     return true;
   } catch (error) {
     logger.warn(
-      `Discord failure alert for run ${alert.runId} could not be sent: ${(error as Error).name}`,
+      `Discord failure alert for run ${alert.runId} could not be sent: ${
+        (error as Error).name
+      }`,
     );
     return false;
   }

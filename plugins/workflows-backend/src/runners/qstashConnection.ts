@@ -11,7 +11,9 @@ export interface QStashConnection {
 const DEFAULT_QSTASH_URL = 'https://qstash.upstash.io';
 
 /** Reads `workflows.qstash`; undefined when no token is configured. */
-export function readQStashConnection(config: Config): QStashConnection | undefined {
+export function readQStashConnection(
+  config: Config,
+): QStashConnection | undefined {
   const token = config.getOptionalString('workflows.qstash.token');
   if (!token) return undefined;
   return {

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { createTestDatabases, POSTGRES_TEST_ID } from './testDatabases';
+export { createRunnerModule } from './runnerModule';

@@ -5,7 +5,8 @@ import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 // The embedded default signs in as guest; production configures its own provider here.
 const guestSignInPage = SignInPageBlueprint.make({
   params: {
-    loader: async () => props => <SignInPage {...props} providers={['guest']} />,
+    loader: async () => props =>
+      <SignInPage {...props} providers={['guest']} />,
   },
 });
 

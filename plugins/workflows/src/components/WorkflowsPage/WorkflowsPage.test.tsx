@@ -5,7 +5,9 @@ import type { WorkflowsApi } from '../../api/WorkflowsApi';
 import { workflowsApiRef } from '../../api/WorkflowsApi';
 import { WorkflowsPage } from './WorkflowsPage';
 
-function apiReturning(result: Awaited<ReturnType<WorkflowsApi['listWorkflows']>> | Error): WorkflowsApi {
+function apiReturning(
+  result: Awaited<ReturnType<WorkflowsApi['listWorkflows']>> | Error,
+): WorkflowsApi {
   return {
     listWorkflows: async () => {
       if (result instanceof Error) throw result;
@@ -37,7 +39,9 @@ describe('WorkflowsPage', () => {
         <WorkflowsPage />
       </TestApiProvider>,
     );
-    expect(await screen.findByText('Car registrations update')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Car registrations update'),
+    ).toBeInTheDocument();
     expect(screen.getByText('group:default/data')).toBeInTheDocument();
     expect(
       screen.getByText('http://localhost:7007/api/workflows/runners/cars'),
@@ -49,7 +53,9 @@ describe('WorkflowsPage', () => {
 
   it('explains how to add workflows when there are none', async () => {
     await renderInTestApp(
-      <TestApiProvider apis={[[workflowsApiRef, apiReturning({ items: [], totalCount: 0 })]]}>
+      <TestApiProvider
+        apis={[[workflowsApiRef, apiReturning({ items: [], totalCount: 0 })]]}
+      >
         <WorkflowsPage />
       </TestApiProvider>,
     );

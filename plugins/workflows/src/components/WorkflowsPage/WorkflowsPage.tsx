@@ -44,7 +44,9 @@ export function WorkflowsPage() {
         <ContentHeader
           title={
             value
-              ? `${value.totalCount} workflow${value.totalCount === 1 ? '' : 's'}`
+              ? `${value.totalCount} workflow${
+                  value.totalCount === 1 ? '' : 's'
+                }`
               : 'Workflows'
           }
         >

@@ -52,11 +52,15 @@ export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
               <TableCell>
                 <Stack spacing={0.5}>
                   <Stack direction="row" spacing={1} alignItems="center">
-                    <Typography variant="subtitle2">{workflow.title}</Typography>
+                    <Typography variant="subtitle2">
+                      {workflow.title}
+                    </Typography>
                     <Chip
                       size="small"
                       variant="outlined"
-                      label={workflow.source === 'runner' ? 'Hosted' : 'Tracked'}
+                      label={
+                        workflow.source === 'runner' ? 'Hosted' : 'Tracked'
+                      }
                     />
                   </Stack>
                   <Typography variant="caption" color="text.secondary">
@@ -64,7 +68,9 @@ export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
                   </Typography>
                 </Stack>
               </TableCell>
-              <TableCell sx={{ whiteSpace: 'nowrap' }}>{workflow.owner}</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                {workflow.owner}
+              </TableCell>
               <TableCell>
                 <Typography
                   variant="body2"
