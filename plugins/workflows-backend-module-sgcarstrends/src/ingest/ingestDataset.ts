@@ -6,9 +6,10 @@ import { readChecksums, storeChecksum } from './checksumStore';
 import { DATASET_SOURCES, DatasetCsv, datasetZipUrl } from './datasets';
 import { extractCsv } from './extractCsv';
 import { fetchZip } from './fetchZip';
+import { PgConnection, transactionWithConnection } from './pgTransaction';
 import { readTableCsv } from './readTableCsv';
 import { sqlDialectOf } from './sqlDialect';
-import { writeTableRows } from './writeTableRows';
+import { createTableWriter } from './tableWriter';
 
 /** Options of {@link ingestDataset}. */
 export interface IngestDatasetOptions {
@@ -18,7 +19,10 @@ export interface IngestDatasetOptions {
   maxZipBytes: number;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
-  /** Rows per INSERT statement (SQLite splits further to its variable limit). */
+  /**
+   * Rows per write: one INSERT and, on PostgreSQL, one COPY for the rows of
+   * months not stored yet (SQLite splits further to its variable limit).
+   */
   batchSize?: number;
 }
 
@@ -44,9 +48,11 @@ function sha256Hex(bytes: Uint8Array): string {
  */
 async function loadCsv(
   trx: Knex.Transaction,
+  connection: PgConnection | undefined,
   file: ExtractedCsv,
   batchSize: number,
 ): Promise<LoadCounts> {
+  const write = await createTableWriter(trx, file.table, connection);
   let rowsRead = 0;
   let rowsWritten = 0;
   let pendingWrite: Promise<number> | undefined;
@@ -61,7 +67,7 @@ async function loadCsv(
         rowsWritten += await pendingWrite;
       }
       rowsRead += batch.length;
-      pendingWrite = writeTableRows(trx, file.table, batch);
+      pendingWrite = write(batch);
       // Handled by the await above or in `finally`, never left unobserved.
       pendingWrite.catch(() => {});
     }
@@ -149,7 +155,7 @@ export async function ingestDataset(
     return files.map(unchangedResult);
   }
 
-  return knex.transaction(async trx => {
+  return transactionWithConnection(knex, async (trx, connection) => {
     await lockDataset(trx, dataset);
     // Read again under the lock: a concurrent run may have just finished.
     const stored = await readChecksums(trx, fileNames);
@@ -159,7 +165,7 @@ export async function ingestDataset(
         results.push(unchangedResult(file));
         continue;
       }
-      const counts = await loadCsv(trx, file, batchSize);
+      const counts = await loadCsv(trx, connection, file, batchSize);
       await storeChecksum(trx, file.fileName, file.checksum);
       results.push(changedResult(file, counts));
     }

@@ -1,14 +1,22 @@
 import { InputError } from '@backstage/errors';
 import { CsvError, Options, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
+import { setImmediate as nextEventLoopTurn } from 'node:timers/promises';
 import { FieldValueError } from './csvFieldParsers';
 import { TableRow, TableSpec } from './tableSpecs';
 
 /** Bytes handed to the parser at a time, so it never holds every record. */
 const INPUT_CHUNK_BYTES = 64 * 1024;
 
-function* chunksOf(bytes: Uint8Array): Generator<Buffer> {
+/**
+ * The CSV in chunks, each after a turn of the event loop. Without the turn
+ * the parser runs through many chunks on promise callbacks alone, and a
+ * write in flight meanwhile (a COPY still being sent, a reply waiting on
+ * the socket) stalls until it stops; with it, parsing and writing overlap.
+ */
+async function* chunksOf(bytes: Uint8Array): AsyncGenerator<Buffer> {
   for (let start = 0; start < bytes.length; start += INPUT_CHUNK_BYTES) {
+    await nextEventLoopTurn();
     const end = Math.min(start + INPUT_CHUNK_BYTES, bytes.length);
     yield Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
   }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { rowKeyOf } from './rowKey';
 import { SqlDialect, sqlDialectOf } from './sqlDialect';
 import { TableRow, TableSpec } from './tableSpecs';
 
@@ -52,12 +53,10 @@ function conflictClause(
 
 /** Keeps the last row per key: one statement may not update a row twice. */
 function lastRowPerKey(table: TableSpec, rows: TableRow[]): TableRow[] {
-  const keyIndexes = table.keyColumns.map(name =>
-    table.columns.findIndex(column => column.name === name),
-  );
+  const keyOf = rowKeyOf(table);
   const byKey = new Map<string, TableRow>();
   for (const row of rows) {
-    byKey.set(JSON.stringify(keyIndexes.map(index => row[index])), row);
+    byKey.set(keyOf(row), row);
   }
   return byKey.size === rows.length ? rows : [...byKey.values()];
 }
