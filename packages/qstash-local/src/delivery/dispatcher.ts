@@ -80,10 +80,10 @@ export class Dispatcher {
       this.startDue(this.clock.now());
       // While every slot is busy, finishing attempts pump again anyway.
       if (this.inFlight.size >= this.maxConcurrency) return;
+      // A message may have fallen due since startDue looked; the timer's
+      // minimum delay then pumps again shortly instead of never.
       const next = this.messages.nextDueTime();
-      if (next !== undefined && next > this.clock.now()) {
-        this.timer.wakeAtOrBefore(next);
-      }
+      if (next !== undefined) this.timer.wakeAtOrBefore(next);
     } catch (error) {
       this.onError(error);
     }
