@@ -1,5 +1,6 @@
-// Fails when a core Backstage package is installed more than once: two copies
-// of an API package split its React contexts and service refs at run time.
+// Fails when a Backstage package is installed more than once (two copies of
+// an API package split its React contexts and service refs at run time), and
+// when one of the core API packages is missing.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,14 +43,15 @@ for (const group of ['packages', 'plugins']) {
 const copies = new Map(SINGLE_COPY.map(name => [name, []]));
 for (const root of roots) {
   for (const nm of nodeModulesDirs(root)) {
-    for (const name of SINGLE_COPY) {
-      const manifest = join(nm, name, 'package.json');
-      if (existsSync(manifest)) {
-        const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
-        copies
-          .get(name)
-          .push(`${version} at ${relative(ROOT, join(nm, name))}`);
-      }
+    const scope = join(nm, '@backstage');
+    if (!existsSync(scope)) continue;
+    for (const pkg of readdirSync(scope)) {
+      const manifest = join(scope, pkg, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const name = `@backstage/${pkg}`;
+      const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
+      if (!copies.has(name)) copies.set(name, []);
+      copies.get(name).push(`${version} at ${relative(ROOT, join(scope, pkg))}`);
     }
   }
 }
@@ -57,7 +59,7 @@ for (const root of roots) {
 let failed = false;
 for (const [name, found] of copies) {
   if (found.length === 1) {
-    console.log(`ok   ${name} ${found[0]}`);
+    if (SINGLE_COPY.includes(name)) console.log(`ok   ${name} ${found[0]}`);
   } else {
     failed = true;
     console.log(
@@ -68,4 +70,5 @@ for (const [name, found] of copies) {
     for (const f of found) console.log(`       ${f}`);
   }
 }
+console.log(`${copies.size} @backstage packages checked`);
 process.exit(failed ? 1 : 0);
