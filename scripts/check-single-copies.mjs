@@ -51,7 +51,9 @@ for (const root of roots) {
       const name = `@backstage/${pkg}`;
       const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
       if (!copies.has(name)) copies.set(name, []);
-      copies.get(name).push(`${version} at ${relative(ROOT, join(scope, pkg))}`);
+      copies
+        .get(name)
+        .push(`${version} at ${relative(ROOT, join(scope, pkg))}`);
     }
   }
 }

@@ -1,6 +1,12 @@
 // The two commands of the quick start: `npm start` and `npm test`.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT,
@@ -8,6 +14,7 @@ import {
   ensureInstall,
   ensureNode,
   log,
+  run,
   toolchainEnv,
   yarn,
 } from './toolchain.mjs';
@@ -111,17 +118,37 @@ async function test() {
     BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING: postgres.url,
   };
   step('jest (SQLite and PostgreSQL)', () =>
-    yarn(toolchain, ['test:jest', '--watchAll=false'], testEnv),
+    yarn(
+      toolchain,
+      [
+        'test:jest',
+        '--watchAll=false',
+        '--json',
+        `--outputFile=${JEST_RESULTS}`,
+      ],
+      testEnv,
+    ),
   );
   step('end-to-end (headless Chromium)', () => {
     const chromium = ensureChromium();
-    return yarn(toolchain, ['test:e2e'], {
-      ...testEnv,
-      ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
-    });
+    return run(
+      toolchain.nodeBin,
+      [
+        '--test',
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${E2E_RESULTS}`,
+        ...e2eTestFiles(),
+      ],
+      { env: { ...testEnv, ...(chromium ? { CHROMIUM_PATH: chromium } : {}) } },
+    );
   });
 
   try {
+    // Counts from an earlier run must not be added to this one's.
+    rmSync(RESULTS_DIR, { recursive: true, force: true });
+    mkdirSync(RESULTS_DIR, { recursive: true });
     for (const { name, fn } of steps) {
       log(`── ${name}`);
       const started = Date.now();
@@ -143,6 +170,45 @@ async function test() {
   }
   const failed = results.some(r => r.status !== 0);
   process.exitCode = failed || results.length !== steps.length ? 1 : 0;
+  const counts = countTests();
+  if (counts) {
+    // One plain closing line over every test runner.
+    console.log(
+      `Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    );
+  }
+}
+
+const RESULTS_DIR = join(ROOT, '.data', 'test-results');
+const JEST_RESULTS = join(RESULTS_DIR, 'jest.json');
+const E2E_RESULTS = join(RESULTS_DIR, 'e2e.tap');
+
+function e2eTestFiles() {
+  return readdirSync(join(ROOT, 'e2e'))
+    .filter(name => name.endsWith('.e2e.test.mjs'))
+    .map(name => join(ROOT, 'e2e', name));
+}
+
+/** Adds up jest's and the browser tests' results of this run, if both wrote them. */
+function countTests() {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(JEST_RESULTS)) {
+    const jest = JSON.parse(readFileSync(JEST_RESULTS, 'utf8'));
+    counts.passed += jest.numPassedTests;
+    counts.failed += jest.numFailedTests;
+    counts.skipped += jest.numPendingTests + jest.numTodoTests;
+  }
+  if (existsSync(E2E_RESULTS)) {
+    const tap = readFileSync(E2E_RESULTS, 'utf8');
+    const read = key =>
+      Number(tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
+    counts.passed += read('pass');
+    counts.failed += read('fail') + read('cancelled');
+    counts.skipped += read('skipped') + read('todo');
+  }
+  return counts.passed + counts.failed + counts.skipped > 0
+    ? counts
+    : undefined;
 }
 
 async function exec(args) {
