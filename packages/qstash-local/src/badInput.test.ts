@@ -19,7 +19,22 @@ interface BadRequest {
   error: RegExp;
 }
 
-const CASES: BadRequest[] = [
+/** A POST whose headers hold one bad setting, answered 400. */
+type HeaderCase = [
+  name: string,
+  headers: Record<string, string>,
+  error: RegExp,
+];
+
+/** A request that is only `"METHOD /path"`. */
+type RequestCase = [
+  name: string,
+  request: `${BadRequest['method']} ${string}`,
+  error: RegExp,
+];
+
+/** Requests with more to them than a method and a path. */
+const SPECIAL_CASES: BadRequest[] = [
   {
     name: 'no credentials',
     method: 'GET',
@@ -35,112 +50,6 @@ const CASES: BadRequest[] = [
     headers: { authorization: 'Bearer wrong' },
     status: 401,
     error: /invalid token/,
-  },
-  {
-    name: 'destination is not a URL',
-    method: 'POST',
-    path: '/v2/publish/my-topic',
-    status: 400,
-    error: /destination "my-topic"/,
-  },
-  {
-    name: 'bad Upstash-Delay',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-delay': 'soon' },
-    status: 400,
-    error: /Upstash-Delay/,
-  },
-  {
-    name: 'negative Upstash-Retries',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-retries': '-1' },
-    status: 400,
-    error: /Upstash-Retries/,
-  },
-  {
-    name: 'too many Upstash-Retries',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-retries': '1000' },
-    status: 400,
-    error: /Upstash-Retries.*at most 100/,
-  },
-  {
-    name: 'unknown Upstash-Method',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-method': 'FETCH' },
-    status: 400,
-    error: /Upstash-Method/,
-  },
-  {
-    name: 'label with spaces',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-label': 'ok,not ok' },
-    status: 400,
-    error: /Upstash-Label.*"not ok"/,
-  },
-  {
-    name: 'callback is not http',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-callback': 'ftp://example.com' },
-    status: 400,
-    error: /Upstash-Callback/,
-  },
-  {
-    name: 'retry delay that is code',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-retry-delay': 'process.exit(1)' },
-    status: 400,
-    error: /Upstash-Retry-Delay/,
-  },
-  {
-    name: 'not-before that is not a number',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-not-before': 'tomorrow' },
-    status: 400,
-    error: /Upstash-Not-Before/,
-  },
-  {
-    name: 'flow control key without value',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-flow-control-key': 'k' },
-    status: 400,
-    error: /Upstash-Flow-Control-Value/,
-  },
-  {
-    name: 'bad Upstash-Timeout',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-timeout': 'long' },
-    status: 400,
-    error: /Upstash-Timeout/,
-  },
-  {
-    name: 'queue name',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: { 'upstash-queue-name': 'q' },
-    status: 400,
-    error: /Upstash-Queue-Name.*not supported/,
-  },
-  {
-    name: 'bad failure-callback settings',
-    method: 'POST',
-    path: '/v2/publish/{endpoint}/x',
-    headers: {
-      'upstash-failure-callback': '{endpoint}/f',
-      'upstash-failure-callback-retries': 'many',
-    },
-    status: 400,
-    error: /Upstash-Failure-Callback settings.*Upstash-Retries/,
   },
   {
     name: 'batch that is not JSON',
@@ -170,220 +79,6 @@ const CASES: BadRequest[] = [
     error: /batch\[1\].*Upstash-Delay/,
   },
   {
-    name: 'schedule without cron',
-    method: 'POST',
-    path: '/v2/schedules/{endpoint}/s',
-    status: 400,
-    error: /Upstash-Cron/,
-  },
-  {
-    name: 'schedule with seconds field',
-    method: 'POST',
-    path: '/v2/schedules/{endpoint}/s',
-    headers: { 'upstash-cron': '*/10 * * * * *' },
-    status: 400,
-    error: /Upstash-Cron.*6 fields/,
-  },
-  {
-    name: 'schedule with bad cron field',
-    method: 'POST',
-    path: '/v2/schedules/{endpoint}/s',
-    headers: { 'upstash-cron': '61 * * * *' },
-    status: 400,
-    error: /Upstash-Cron.*minute/,
-  },
-  {
-    name: 'schedule with unknown time zone',
-    method: 'POST',
-    path: '/v2/schedules/{endpoint}/s',
-    headers: { 'upstash-cron': 'CRON_TZ=Mars/Olympus 0 9 * * *' },
-    status: 400,
-    error: /CRON_TZ/,
-  },
-  {
-    name: 'schedule id with slash-free junk',
-    method: 'POST',
-    path: '/v2/schedules/{endpoint}/s',
-    headers: { 'upstash-cron': '* * * * *', 'upstash-schedule-id': 'a b' },
-    status: 400,
-    error: /Upstash-Schedule-Id/,
-  },
-  {
-    name: 'message id with bad characters',
-    method: 'GET',
-    path: '/v2/messages/msg%20one',
-    status: 400,
-    error: /messageId/,
-  },
-  {
-    name: 'unknown message',
-    method: 'GET',
-    path: '/v2/messages/msg_unknown',
-    status: 404,
-    error: /msg_unknown/,
-  },
-  {
-    name: 'unknown schedule',
-    method: 'DELETE',
-    path: '/v2/schedules/scd_unknown',
-    status: 404,
-    error: /scd_unknown/,
-  },
-  {
-    name: 'pause unknown schedule',
-    method: 'PATCH',
-    path: '/v2/schedules/scd_unknown/pause',
-    status: 404,
-    error: /scd_unknown/,
-  },
-  {
-    name: 'unknown dead letter',
-    method: 'POST',
-    path: '/v2/dlq/retry/dlq_unknown',
-    status: 404,
-    error: /dlq_unknown/,
-  },
-  {
-    name: 'empty message id',
-    method: 'DELETE',
-    path: '/v2/messages/',
-    status: 400,
-    error: /missing messageId/,
-  },
-  {
-    name: 'empty dlq id',
-    method: 'DELETE',
-    path: '/v2/dlq/',
-    status: 400,
-    error: /missing dlqId/,
-  },
-  {
-    name: 'empty dlq id to retry',
-    method: 'POST',
-    path: '/v2/dlq/retry/',
-    status: 400,
-    error: /missing dlqId/,
-  },
-  {
-    name: 'empty schedule id',
-    method: 'DELETE',
-    path: '/v2/schedules/',
-    status: 400,
-    error: /missing scheduleId/,
-  },
-  {
-    name: 'empty run id',
-    method: 'DELETE',
-    path: '/v2/workflows/runs/',
-    status: 400,
-    error: /missing workflowRunId/,
-  },
-  {
-    name: 'empty workflow dlq id',
-    method: 'POST',
-    path: '/v2/workflows/dlq/resume/',
-    status: 400,
-    error: /missing dlqId/,
-  },
-  {
-    name: 'bulk cancel without filter',
-    method: 'DELETE',
-    path: '/v2/messages',
-    status: 400,
-    error: /bulk cancel needs messageIds or a filter/,
-  },
-  {
-    name: 'bulk cancel with only a count',
-    method: 'DELETE',
-    path: '/v2/messages?count=10',
-    status: 400,
-    error: /bulk cancel needs/,
-  },
-  {
-    name: 'bulk dlq delete without filter',
-    method: 'DELETE',
-    path: '/v2/dlq',
-    status: 400,
-    error: /bulk delete needs dlqIds or a filter/,
-  },
-  {
-    name: 'bulk dlq retry without filter',
-    method: 'POST',
-    path: '/v2/dlq/retry?count=5',
-    status: 400,
-    error: /bulk retry needs dlqIds or a filter/,
-  },
-  {
-    name: 'bulk run cancel without filter',
-    method: 'DELETE',
-    path: '/v2/workflows/runs',
-    status: 400,
-    error: /bulk cancel needs workflowRunIds or a filter/,
-  },
-  {
-    name: 'bulk workflow dlq delete without filter',
-    method: 'DELETE',
-    path: '/v2/workflows/dlq',
-    status: 400,
-    error: /bulk delete needs dlqIds or a filter/,
-  },
-  {
-    name: 'bulk resume without filter',
-    method: 'POST',
-    path: '/v2/workflows/dlq/resume',
-    status: 400,
-    error: /bulk resume needs/,
-  },
-  {
-    name: 'log count out of range',
-    method: 'GET',
-    path: '/v2/logs?count=0',
-    status: 400,
-    error: /query parameter count/,
-  },
-  {
-    name: 'unknown log state',
-    method: 'GET',
-    path: '/v2/logs?state=LOST',
-    status: 400,
-    error: /query parameter state/,
-  },
-  {
-    name: 'cursor from elsewhere',
-    method: 'GET',
-    path: '/v2/events?cursor=abc',
-    status: 400,
-    error: /query parameter cursor/,
-  },
-  {
-    name: 'date that is not a timestamp',
-    method: 'GET',
-    path: '/v2/dlq?fromDate=yesterday',
-    status: 400,
-    error: /query parameter fromDate/,
-  },
-  {
-    name: 'label filter with bad characters',
-    method: 'GET',
-    path: '/v2/logs?label=a%20b',
-    status: 400,
-    error: /query parameter label/,
-  },
-  {
-    name: 'too many runs per page',
-    method: 'GET',
-    path: '/v2/workflows/logs?count=50',
-    status: 400,
-    error: /query parameter count/,
-  },
-  {
-    name: 'events without groupBy',
-    method: 'GET',
-    path: '/v2/workflows/events',
-    status: 400,
-    error: /groupBy/,
-  },
-  {
     name: 'bad trigger run id',
     method: 'POST',
     path: '/v2/trigger/{endpoint}/wf',
@@ -402,34 +97,211 @@ const CASES: BadRequest[] = [
     status: 400,
     error: /wfr_nothing is not running/,
   },
-  {
-    name: 'cancel unknown run',
-    method: 'DELETE',
-    path: '/v2/workflows/runs/wfr_unknown',
-    status: 404,
-    error: /wfr_unknown/,
-  },
-  {
-    name: 'resume unknown dead letter',
+];
+
+/** Publish requests whose one bad `Upstash-*` setting must be named: 400. */
+const PUBLISH_HEADER_CASES: HeaderCase[] = [
+  ['bad Upstash-Delay', { 'upstash-delay': 'soon' }, /Upstash-Delay/],
+  ['negative Upstash-Retries', { 'upstash-retries': '-1' }, /Upstash-Retries/],
+  [
+    'too many Upstash-Retries',
+    { 'upstash-retries': '1000' },
+    /Upstash-Retries.*at most 100/,
+  ],
+  ['unknown Upstash-Method', { 'upstash-method': 'FETCH' }, /Upstash-Method/],
+  [
+    'label with spaces',
+    { 'upstash-label': 'ok,not ok' },
+    /Upstash-Label.*"not ok"/,
+  ],
+  [
+    'callback is not http',
+    { 'upstash-callback': 'ftp://example.com' },
+    /Upstash-Callback/,
+  ],
+  [
+    'retry delay that is code',
+    { 'upstash-retry-delay': 'process.exit(1)' },
+    /Upstash-Retry-Delay/,
+  ],
+  [
+    'not-before that is not a number',
+    { 'upstash-not-before': 'tomorrow' },
+    /Upstash-Not-Before/,
+  ],
+  [
+    'flow control key without value',
+    { 'upstash-flow-control-key': 'k' },
+    /Upstash-Flow-Control-Value/,
+  ],
+  ['bad Upstash-Timeout', { 'upstash-timeout': 'long' }, /Upstash-Timeout/],
+  [
+    'queue name',
+    { 'upstash-queue-name': 'q' },
+    /Upstash-Queue-Name.*not supported/,
+  ],
+  [
+    'bad failure-callback settings',
+    {
+      'upstash-failure-callback': '{endpoint}/f',
+      'upstash-failure-callback-retries': 'many',
+    },
+    /Upstash-Failure-Callback settings.*Upstash-Retries/,
+  ],
+];
+
+/** Schedule requests with a missing or bad setting: 400. */
+const SCHEDULE_HEADER_CASES: HeaderCase[] = [
+  ['schedule without cron', {}, /Upstash-Cron/],
+  [
+    'schedule with seconds field',
+    { 'upstash-cron': '*/10 * * * * *' },
+    /Upstash-Cron.*6 fields/,
+  ],
+  [
+    'schedule with bad cron field',
+    { 'upstash-cron': '61 * * * *' },
+    /Upstash-Cron.*minute/,
+  ],
+  [
+    'schedule with unknown time zone',
+    { 'upstash-cron': 'CRON_TZ=Mars/Olympus 0 9 * * *' },
+    /CRON_TZ/,
+  ],
+  [
+    'schedule id with slash-free junk',
+    { 'upstash-cron': '* * * * *', 'upstash-schedule-id': 'a b' },
+    /Upstash-Schedule-Id/,
+  ],
+];
+
+/** Method and path alone are wrong: 400. */
+const REJECTED_REQUEST_CASES: RequestCase[] = [
+  [
+    'destination is not a URL',
+    'POST /v2/publish/my-topic',
+    /destination "my-topic"/,
+  ],
+  ['message id with bad characters', 'GET /v2/messages/msg%20one', /messageId/],
+  ['empty message id', 'DELETE /v2/messages/', /missing messageId/],
+  ['empty dlq id', 'DELETE /v2/dlq/', /missing dlqId/],
+  ['empty dlq id to retry', 'POST /v2/dlq/retry/', /missing dlqId/],
+  ['empty schedule id', 'DELETE /v2/schedules/', /missing scheduleId/],
+  ['empty run id', 'DELETE /v2/workflows/runs/', /missing workflowRunId/],
+  ['empty workflow dlq id', 'POST /v2/workflows/dlq/resume/', /missing dlqId/],
+  [
+    'bulk cancel without filter',
+    'DELETE /v2/messages',
+    /bulk cancel needs messageIds or a filter/,
+  ],
+  [
+    'bulk cancel with only a count',
+    'DELETE /v2/messages?count=10',
+    /bulk cancel needs/,
+  ],
+  [
+    'bulk dlq delete without filter',
+    'DELETE /v2/dlq',
+    /bulk delete needs dlqIds or a filter/,
+  ],
+  [
+    'bulk dlq retry without filter',
+    'POST /v2/dlq/retry?count=5',
+    /bulk retry needs dlqIds or a filter/,
+  ],
+  [
+    'bulk run cancel without filter',
+    'DELETE /v2/workflows/runs',
+    /bulk cancel needs workflowRunIds or a filter/,
+  ],
+  [
+    'bulk workflow dlq delete without filter',
+    'DELETE /v2/workflows/dlq',
+    /bulk delete needs dlqIds or a filter/,
+  ],
+  [
+    'bulk resume without filter',
+    'POST /v2/workflows/dlq/resume',
+    /bulk resume needs/,
+  ],
+  ['log count out of range', 'GET /v2/logs?count=0', /query parameter count/],
+  ['unknown log state', 'GET /v2/logs?state=LOST', /query parameter state/],
+  [
+    'cursor from elsewhere',
+    'GET /v2/events?cursor=abc',
+    /query parameter cursor/,
+  ],
+  [
+    'date that is not a timestamp',
+    'GET /v2/dlq?fromDate=yesterday',
+    /query parameter fromDate/,
+  ],
+  [
+    'label filter with bad characters',
+    'GET /v2/logs?label=a%20b',
+    /query parameter label/,
+  ],
+  [
+    'too many runs per page',
+    'GET /v2/workflows/logs?count=50',
+    /query parameter count/,
+  ],
+  ['events without groupBy', 'GET /v2/workflows/events', /groupBy/],
+];
+
+/** Method and path alone name something that does not exist: 404. */
+const NOT_FOUND_CASES: RequestCase[] = [
+  ['unknown message', 'GET /v2/messages/msg_unknown', /msg_unknown/],
+  ['unknown schedule', 'DELETE /v2/schedules/scd_unknown', /scd_unknown/],
+  [
+    'pause unknown schedule',
+    'PATCH /v2/schedules/scd_unknown/pause',
+    /scd_unknown/,
+  ],
+  ['unknown dead letter', 'POST /v2/dlq/retry/dlq_unknown', /dlq_unknown/],
+  [
+    'cancel unknown run',
+    'DELETE /v2/workflows/runs/wfr_unknown',
+    /wfr_unknown/,
+  ],
+  [
+    'resume unknown dead letter',
+    'POST /v2/workflows/dlq/resume/dlq_unknown',
+    /dlq_unknown/,
+  ],
+  [
+    'retry failure callback of unknown dead letter',
+    'POST /v2/workflows/dlq/callback/dlq_unknown',
+    /dlq_unknown/,
+  ],
+  ['unknown endpoint', 'GET /v2/nothing-here', /no such endpoint/],
+];
+
+// The table rows above, completed into full cases.
+function headerRequest(path: string) {
+  return ([name, headers, error]: HeaderCase): BadRequest => ({
+    name,
     method: 'POST',
-    path: '/v2/workflows/dlq/resume/dlq_unknown',
-    status: 404,
-    error: /dlq_unknown/,
-  },
-  {
-    name: 'retry failure callback of unknown dead letter',
-    method: 'POST',
-    path: '/v2/workflows/dlq/callback/dlq_unknown',
-    status: 404,
-    error: /dlq_unknown/,
-  },
-  {
-    name: 'unknown endpoint',
-    method: 'GET',
-    path: '/v2/nothing-here',
-    status: 404,
-    error: /no such endpoint/,
-  },
+    path,
+    headers,
+    status: 400,
+    error,
+  });
+}
+
+function plainRequest(status: number) {
+  return ([name, request, error]: RequestCase): BadRequest => {
+    const [method, path] = request.split(' ') as [BadRequest['method'], string];
+    return { name, method, path, status, error };
+  };
+}
+
+const CASES: BadRequest[] = [
+  ...SPECIAL_CASES,
+  ...PUBLISH_HEADER_CASES.map(headerRequest('/v2/publish/{endpoint}/x')),
+  ...SCHEDULE_HEADER_CASES.map(headerRequest('/v2/schedules/{endpoint}/s')),
+  ...REJECTED_REQUEST_CASES.map(plainRequest(400)),
+  ...NOT_FOUND_CASES.map(plainRequest(404)),
 ];
 
 describe('bad input', () => {

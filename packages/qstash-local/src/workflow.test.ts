@@ -1,3 +1,4 @@
+import { Client as WorkflowClient, TriggerOptions } from '@upstash/workflow';
 import { serve } from '@upstash/workflow/express';
 import { apiClient } from './__testUtils__/apiClient';
 import {
@@ -31,6 +32,24 @@ function stepsOf(run: RunLog, type: string): LoggedStep[] {
     .flatMap(group => group.steps as LoggedStep[]);
 }
 
+function finishedStep(run: RunLog, stepName: string): LoggedStep | undefined {
+  return stepsOf(run, 'sequential').find(step => step.stepName === stepName);
+}
+
+const succeeded = (run: RunLog) => run.workflowState === 'RUN_SUCCESS';
+
+/** Triggers a run and waits until it succeeded. */
+async function runToSuccess(
+  client: WorkflowClient,
+  trigger: TriggerOptions,
+): Promise<{ workflowRunId: string; run: RunLog }> {
+  const { workflowRunId } = await client.trigger(trigger);
+  return {
+    workflowRunId,
+    run: await waitForRun(client, workflowRunId, succeeded),
+  };
+}
+
 jest.setTimeout(30_000);
 
 describe('Upstash Workflow runs', () => {
@@ -42,6 +61,21 @@ describe('Upstash Workflow runs', () => {
     counts[name] = (counts[name] ?? 0) + 1;
   };
   let stepTwoBroken = true;
+
+  /** Starts a /sleepy run and waits until it sleeps in its `nap` step. */
+  async function startSleepingRun(client: WorkflowClient) {
+    const { workflowRunId } = await client.trigger({
+      url: `${app.url}/sleepy`,
+    });
+    const sleeping = await waitForRun(
+      client,
+      workflowRunId,
+      r => stepsOf(r, 'next').some(step => step.stepName === 'nap'),
+      'the run to sleep',
+    );
+    return { workflowRunId, sleeping };
+  }
+
   let failureFunctionBroken = false;
   const failureCalls: Array<{ failResponse: string; failStatus: number }> = [];
 
@@ -152,16 +186,11 @@ describe('Upstash Workflow runs', () => {
 
   it('runs a three-step serve() workflow to RUN_SUCCESS, each step once', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({
+    const { workflowRunId, run } = await runToSuccess(client, {
       url: `${app.url}/three-steps`,
       body: { start: 1 },
       label: 'nightly',
     });
-    const run = await waitForRun(
-      client,
-      workflowRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
-    );
 
     expect(counts).toEqual({ 'three/1': 1, 'three/2': 1, 'three/3': 1 });
     expect(run.workflowRunResponse).toBe(JSON.stringify({ total: 4 }));
@@ -198,7 +227,7 @@ describe('Upstash Workflow runs', () => {
     const run = await waitForRun(
       workflowClient(server),
       workflowRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
+      succeeded,
     );
     expect(counts['unsigned/only']).toBe(1);
     expect(stepsOf(run, 'sequential')[0].out).toBe(
@@ -249,11 +278,7 @@ describe('Upstash Workflow runs', () => {
     const resumed = await client.dlq.resume(failed.dlqId!);
     const resumedRunId = resumed.workflowRuns[0].workflowRunId;
     expect(resumedRunId).not.toBe(workflowRunId);
-    await waitForRun(
-      client,
-      resumedRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
-    );
+    await waitForRun(client, resumedRunId, succeeded);
     expect(counts['flaky/1']).toBe(1);
     expect(counts['flaky/2']).toBe(4);
     expect(counts['flaky/3']).toBe(1);
@@ -280,7 +305,7 @@ describe('Upstash Workflow runs', () => {
     const run = await waitForRun(
       client,
       restarted.workflowRuns[0].workflowRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
+      succeeded,
     );
     expect(counts['flaky/1']).toBe(2);
     expect(counts['flaky/3']).toBe(1);
@@ -323,15 +348,7 @@ describe('Upstash Workflow runs', () => {
 
   it('sleeps with context.sleep until the time comes', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({
-      url: `${app.url}/sleepy`,
-    });
-    const sleeping = await waitForRun(
-      client,
-      workflowRunId,
-      r => stepsOf(r, 'next').some(step => step.stepName === 'nap'),
-      'the run to sleep',
-    );
+    const { workflowRunId, sleeping } = await startSleepingRun(client);
     expect(stepsOf(sleeping, 'next')[0]).toMatchObject({
       state: 'STEP_PROGRESS',
     });
@@ -340,29 +357,15 @@ describe('Upstash Workflow runs', () => {
     expect(counts['sleepy/after']).toBeUndefined();
 
     await server.runDue(Date.now() + 61 * 60_000);
-    const run = await waitForRun(
-      client,
-      workflowRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
-    );
+    const run = await waitForRun(client, workflowRunId, succeeded);
     expect(counts).toEqual({ 'sleepy/before': 1, 'sleepy/after': 1 });
-    const nap = stepsOf(run, 'sequential').find(
-      step => step.stepName === 'nap',
-    );
+    const nap = finishedStep(run, 'nap');
     expect(nap).toMatchObject({ stepType: 'SleepFor', state: 'STEP_SUCCESS' });
   });
 
   it('cancel stops a sleeping run', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({
-      url: `${app.url}/sleepy`,
-    });
-    await waitForRun(
-      client,
-      workflowRunId,
-      r => stepsOf(r, 'next').some(step => step.stepName === 'nap'),
-      'the run to sleep',
-    );
+    const { workflowRunId } = await startSleepingRun(client);
 
     expect(await client.cancel({ ids: workflowRunId })).toEqual({
       cancelled: 1,
@@ -379,14 +382,7 @@ describe('Upstash Workflow runs', () => {
 
   it('runs parallel steps once each and groups them in the logs', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({
-      url: `${app.url}/parallel`,
-    });
-    const run = await waitForRun(
-      client,
-      workflowRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
-    );
+    const { run } = await runToSuccess(client, { url: `${app.url}/parallel` });
 
     expect(counts).toEqual({
       'parallel/a': 1,
@@ -401,57 +397,39 @@ describe('Upstash Workflow runs', () => {
       'branch-b',
       'branch-c',
     ]);
-    const join = stepsOf(run, 'sequential').find(
-      step => step.stepName === 'join',
-    );
+    const join = finishedStep(run, 'join');
     expect(join?.out).toBe(JSON.stringify('ABC'));
   });
 
   it('performs context.call and hands the response back to the workflow', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({
+    const { run } = await runToSuccess(client, {
       url: `${app.url}/caller`,
       body: { path: '/answer' },
     });
-    const run = await waitForRun(
-      client,
-      workflowRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
-    );
 
     const [call] = external.to('/answer');
     expect(call.method).toBe('POST');
     expect(call.headers['x-asked-by']).toBe('workflow');
     expect(JSON.parse(call.text)).toEqual({ question: 42 });
-    const ask = stepsOf(run, 'sequential').find(
-      step => step.stepName === 'ask',
-    );
+    const ask = finishedStep(run, 'ask');
     expect(ask).toMatchObject({
       stepType: 'Call',
       callUrl: `${external.url}/answer`,
       callMethod: 'POST',
       callResponseStatus: 201,
     });
-    const use = stepsOf(run, 'sequential').find(
-      step => step.stepName === 'use-answer',
-    );
+    const use = finishedStep(run, 'use-answer');
     expect(use?.out).toBe('201');
   });
 
   it('passes a failing context.call response to the workflow instead of failing the run', async () => {
     const client = workflowClient(server);
-    const { workflowRunId } = await client.trigger({
+    const { run } = await runToSuccess(client, {
       url: `${app.url}/caller`,
       body: { path: '/teapot' },
     });
-    const run = await waitForRun(
-      client,
-      workflowRunId,
-      r => r.workflowState === 'RUN_SUCCESS',
-    );
-    const use = stepsOf(run, 'sequential').find(
-      step => step.stepName === 'use-answer',
-    );
+    const use = finishedStep(run, 'use-answer');
     expect(use?.out).toBe('418');
     expect(run.dlqId).toBeUndefined();
   });

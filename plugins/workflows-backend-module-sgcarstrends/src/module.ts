@@ -31,7 +31,14 @@ export const workflowsModuleSgcarstrends = createBackendModule({
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
       },
-      async init({ runners, config, database, discovery, httpRouter, lifecycle }) {
+      async init({
+        runners,
+        config,
+        database,
+        discovery,
+        httpRouter,
+        lifecycle,
+      }) {
         const settings = readRunnerSettings(config);
 
         // The data tables live in the plugin's database unless a target is configured.
@@ -47,7 +54,10 @@ export const workflowsModuleSgcarstrends = createBackendModule({
 
         if (!settings.sourceBaseUrl) {
           httpRouter.use(createSampleDataRouter());
-          httpRouter.addAuthPolicy({ path: SAMPLE_DATA_PATH, allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({
+            path: SAMPLE_DATA_PATH,
+            allow: 'unauthenticated',
+          });
         }
 
         const deps = {

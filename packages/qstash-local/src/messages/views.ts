@@ -1,5 +1,5 @@
 import { toHeaderRecord } from '../config/headerNames';
-import { MessageConfig } from '../config/messageConfig';
+import { FlowControl, MessageConfig } from '../config/messageConfig';
 import { DlqEntry } from '../store/dlqStore';
 import { StoredMessage } from '../store/messageStore';
 import { bodyFields, redactBody, redactHeaderRecord } from './bodyEncoding';
@@ -14,6 +14,46 @@ export function deliveredHeaderRecord(
   return redactHeaderRecord(toHeaderRecord([...headers]), config.redact);
 }
 
+/** Both label fields, or neither when the message has no labels. */
+export function labelFields(labels: string[]) {
+  return labels.length ? { labels, label: labels[0] } : {};
+}
+
+/** The flow-control settings under their API names, each only when set. */
+export function flowControlFields(flowControl: FlowControl | undefined) {
+  if (!flowControl) return {};
+  return {
+    flowControlKey: flowControl.key,
+    ...(flowControl.parallelism !== undefined
+      ? { parallelism: flowControl.parallelism }
+      : {}),
+    ...(flowControl.rate !== undefined ? { rate: flowControl.rate } : {}),
+    ...(flowControl.periodSeconds !== undefined
+      ? { period: flowControl.periodSeconds }
+      : {}),
+  };
+}
+
+/** The destination's last reply as dead-letter views show it, each part only when known. */
+export function deadLetterResponseFields(entry: {
+  responseStatus?: number;
+  responseHeader?: Record<string, string[]>;
+  responseBody?: Buffer;
+}) {
+  return {
+    ...(entry.responseStatus !== undefined
+      ? { responseStatus: entry.responseStatus }
+      : {}),
+    ...(entry.responseHeader ? { responseHeader: entry.responseHeader } : {}),
+    ...(entry.responseBody
+      ? bodyFields(entry.responseBody, {
+          text: 'responseBody',
+          base64: 'responseBodyBase64',
+        })
+      : {}),
+  };
+}
+
 function commonFields(config: MessageConfig) {
   return {
     url: config.url,
@@ -26,61 +66,48 @@ function commonFields(config: MessageConfig) {
     ...(config.retryDelayExpression
       ? { retryDelayExpression: config.retryDelayExpression }
       : {}),
-    ...(config.labels.length
-      ? { labels: config.labels, label: config.labels[0] }
-      : {}),
-    ...(config.flowControl
-      ? {
-          flowControlKey: config.flowControl.key,
-          ...(config.flowControl.parallelism !== undefined
-            ? { parallelism: config.flowControl.parallelism }
-            : {}),
-          ...(config.flowControl.rate !== undefined
-            ? { rate: config.flowControl.rate }
-            : {}),
-          ...(config.flowControl.periodSeconds !== undefined
-            ? { period: config.flowControl.periodSeconds }
-            : {}),
-        }
-      : {}),
+    ...labelFields(config.labels),
+    ...flowControlFields(config.flowControl),
   };
 }
 
-/** A pending message as `GET /v2/messages/{id}` returns it. */
-export function messageView(message: StoredMessage) {
+/** The fields of a message that pending and dead-lettered ones show alike. */
+function messageFields(
+  message: Pick<
+    StoredMessage,
+    | 'messageId'
+    | 'config'
+    | 'body'
+    | 'maxRetries'
+    | 'notBefore'
+    | 'callerIp'
+    | 'scheduleId'
+  >,
+  createdAt: number,
+) {
   return {
     messageId: message.messageId,
     ...commonFields(message.config),
     ...bodyFields(redactBody(message.body, message.config.redact)),
     maxRetries: message.maxRetries,
     notBefore: message.notBefore,
-    createdAt: message.createdAt,
+    createdAt,
     callerIP: message.callerIp,
     ...(message.scheduleId ? { scheduleId: message.scheduleId } : {}),
   };
+}
+
+/** A pending message as `GET /v2/messages/{id}` returns it. */
+export function messageView(message: StoredMessage) {
+  return messageFields(message, message.createdAt);
 }
 
 /** A dead letter as `GET /v2/dlq/{id}` returns it. */
 export function dlqMessageView(entry: DlqEntry) {
   return {
     dlqId: entry.dlqId,
-    messageId: entry.messageId,
-    ...commonFields(entry.config),
-    ...bodyFields(redactBody(entry.body, entry.config.redact)),
-    maxRetries: entry.maxRetries,
-    notBefore: entry.notBefore,
-    createdAt: entry.messageCreatedAt,
-    callerIP: entry.callerIp,
-    ...(entry.scheduleId ? { scheduleId: entry.scheduleId } : {}),
-    ...(entry.responseStatus !== undefined
-      ? { responseStatus: entry.responseStatus }
-      : {}),
-    ...(entry.responseHeader ? { responseHeader: entry.responseHeader } : {}),
-    ...(entry.responseBody
-      ? bodyFields(entry.responseBody, {
-          text: 'responseBody',
-          base64: 'responseBodyBase64',
-        })
-      : {}),
+    // A dead letter's own createdAt is when it failed; the view shows the message's.
+    ...messageFields(entry, entry.messageCreatedAt),
+    ...deadLetterResponseFields(entry),
   };
 }

@@ -4,7 +4,11 @@ import { badRequest, notFound } from '../errors';
 import { isIdentifier, newScheduleId } from '../ids';
 import { bodyFields, redactBody } from '../messages/bodyEncoding';
 import { DEFAULT_RETRIES, Publisher } from '../messages/publisher';
-import { deliveredHeaderRecord } from '../messages/views';
+import {
+  deliveredHeaderRecord,
+  flowControlFields,
+  labelFields,
+} from '../messages/views';
 import { StoredMessage } from '../store/messageStore';
 import { ScheduleTickState, StoredSchedule } from '../store/scheduleStore';
 import { Stores } from '../store/stores';
@@ -217,25 +221,10 @@ export function scheduleView(schedule: StoredSchedule) {
       ? { nextScheduleTime: schedule.nextScheduleTime }
       : {}),
     lastScheduleStates: schedule.lastScheduleStates,
-    ...(config.labels.length
-      ? { labels: config.labels, label: config.labels[0] }
-      : {}),
+    ...labelFields(config.labels),
     ...(config.retryDelayExpression
       ? { retryDelayExpression: config.retryDelayExpression }
       : {}),
-    ...(config.flowControl
-      ? {
-          flowControlKey: config.flowControl.key,
-          ...(config.flowControl.parallelism !== undefined
-            ? { parallelism: config.flowControl.parallelism }
-            : {}),
-          ...(config.flowControl.rate !== undefined
-            ? { rate: config.flowControl.rate }
-            : {}),
-          ...(config.flowControl.periodSeconds !== undefined
-            ? { period: config.flowControl.periodSeconds }
-            : {}),
-        }
-      : {}),
+    ...flowControlFields(config.flowControl),
   };
 }

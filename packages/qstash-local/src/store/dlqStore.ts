@@ -1,5 +1,6 @@
 import { MessageConfig } from '../config/messageConfig';
 import { SqliteDatabase } from './database';
+import { Page, pageOf } from './page';
 import { statementCache } from './statementCache';
 import { WhereBuilder } from './where';
 
@@ -37,11 +38,9 @@ interface DlqRow {
   response_body: Buffer | null;
 }
 
-export interface DlqFilter {
+/** Filter fields that the message and the workflow dead letters share. */
+export interface DeadLetterFilter {
   dlqIds?: string[];
-  messageIds?: string[];
-  urls?: string[];
-  scheduleIds?: string[];
   labels?: string[];
   flowControlKeys?: string[];
   callerIps?: string[];
@@ -50,9 +49,32 @@ export interface DlqFilter {
   toDate?: number;
 }
 
-export interface DlqPage {
-  entries: DlqEntry[];
-  cursor?: string;
+export interface DlqFilter extends DeadLetterFilter {
+  messageIds?: string[];
+  urls?: string[];
+  scheduleIds?: string[];
+}
+
+export type DlqPage = Page<DlqEntry>;
+
+/**
+ * Conditions on the columns both dead-letter tables carry, newest first below
+ * the cursor; `alias` qualifies the columns when the table is joined.
+ */
+export function whereDeadLetterMatches(
+  filter: DeadLetterFilter,
+  cursor: number | undefined,
+  alias = '',
+): WhereBuilder {
+  return new WhereBuilder()
+    .anyOf(`${alias}dlq_id`, filter.dlqIds)
+    .anyOf(`${alias}flow_control_key`, filter.flowControlKeys)
+    .anyOf(`${alias}caller_ip`, filter.callerIps)
+    .anyOf(`${alias}response_status`, filter.responseStatuses)
+    .hasAnyLabel(`${alias}labels`, filter.labels)
+    .atLeast(`${alias}created_at`, filter.fromDate)
+    .atMost(`${alias}created_at`, filter.toDate)
+    .below(`${alias}position`, cursor);
 }
 
 function fromRow(row: DlqRow): DlqEntry {
@@ -126,28 +148,13 @@ export class DlqStore {
 
   /** Newest first; the cursor continues below the last returned entry. */
   list(filter: DlqFilter, count: number, cursor?: number): DlqPage {
-    const where = new WhereBuilder()
-      .anyOf('dlq_id', filter.dlqIds)
+    const where = whereDeadLetterMatches(filter, cursor)
       .anyOf('message_id', filter.messageIds)
       .anyOf('url', filter.urls)
-      .anyOf('schedule_id', filter.scheduleIds)
-      .anyOf('flow_control_key', filter.flowControlKeys)
-      .anyOf('caller_ip', filter.callerIps)
-      .anyOf('response_status', filter.responseStatuses)
-      .hasAnyLabel('labels', filter.labels)
-      .atLeast('created_at', filter.fromDate)
-      .atMost('created_at', filter.toDate)
-      .below('position', cursor);
+      .anyOf('schedule_id', filter.scheduleIds);
     const rows = this.prepare(
       `SELECT * FROM dlq ${where.sql} ORDER BY position DESC LIMIT ?`,
     ).all(...where.params, count + 1) as DlqRow[];
-    const page = rows.slice(0, count);
-    return {
-      entries: page.map(fromRow),
-      cursor:
-        rows.length > count
-          ? String(page[page.length - 1].position)
-          : undefined,
-    };
+    return pageOf(rows, count, fromRow, row => row.position);
   }
 }

@@ -1,7 +1,7 @@
 import { SqliteDatabase } from './database';
+import { Page, pageOf } from './page';
 import { statementCache } from './statementCache';
-import { urlParts } from './messageStore';
-import { WhereBuilder } from './where';
+import { MessageFilter, urlParts, whereMessageMatches } from './messageStore';
 
 export const LOG_STATES = [
   'CREATED',
@@ -48,24 +48,12 @@ export interface LogIndexFields {
   callerIp: string;
 }
 
-export interface LogFilter {
-  messageIds?: string[];
+/** The message filter, plus the state of the logged change. */
+export interface LogFilter extends MessageFilter {
   states?: string[];
-  urls?: string[];
-  hosts?: string[];
-  paths?: string[];
-  scheduleIds?: string[];
-  labels?: string[];
-  flowControlKeys?: string[];
-  callerIps?: string[];
-  fromDate?: number;
-  toDate?: number;
 }
 
-export interface LogPage {
-  entries: LogEntry[];
-  cursor?: string;
-}
+export type LogPage = Page<LogEntry>;
 
 export class LogStore {
   private readonly prepare: ReturnType<typeof statementCache>;
@@ -99,27 +87,17 @@ export class LogStore {
 
   /** Newest first; the cursor is the position to continue below. */
   list(filter: LogFilter, count: number, cursor?: number): LogPage {
-    const where = new WhereBuilder()
-      .anyOf('message_id', filter.messageIds)
+    const where = whereMessageMatches(filter, 'time')
       .anyOf('state', filter.states)
-      .anyOf('url', filter.urls)
-      .anyOf('host', filter.hosts)
-      .anyOf('path', filter.paths)
-      .anyOf('schedule_id', filter.scheduleIds)
-      .anyOf('flow_control_key', filter.flowControlKeys)
-      .anyOf('caller_ip', filter.callerIps)
-      .hasAnyLabel('labels', filter.labels)
-      .atLeast('time', filter.fromDate)
-      .atMost('time', filter.toDate)
       .below('id', cursor);
     const rows = this.prepare(
       `SELECT id, entry FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`,
     ).all(...where.params, count + 1) as Array<{ id: number; entry: string }>;
-    const page = rows.slice(0, count);
-    return {
-      entries: page.map(row => JSON.parse(row.entry) as LogEntry),
-      cursor:
-        rows.length > count ? String(page[page.length - 1].id) : undefined,
-    };
+    return pageOf(
+      rows,
+      count,
+      row => JSON.parse(row.entry) as LogEntry,
+      row => row.id,
+    );
   }
 }

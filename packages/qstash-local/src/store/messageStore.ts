@@ -51,6 +51,28 @@ export interface MessageFilter {
   toDate?: number;
 }
 
+/**
+ * Conditions for the index columns that the messages and logs tables both
+ * carry, so a filter means the same on either; `timeColumn` is what the date
+ * range applies to.
+ */
+export function whereMessageMatches(
+  filter: MessageFilter,
+  timeColumn: string,
+): WhereBuilder {
+  return new WhereBuilder()
+    .anyOf('message_id', filter.messageIds)
+    .anyOf('url', filter.urls)
+    .anyOf('host', filter.hosts)
+    .anyOf('path', filter.paths)
+    .anyOf('schedule_id', filter.scheduleIds)
+    .anyOf('flow_control_key', filter.flowControlKeys)
+    .anyOf('caller_ip', filter.callerIps)
+    .hasAnyLabel('labels', filter.labels)
+    .atLeast(timeColumn, filter.fromDate)
+    .atMost(timeColumn, filter.toDate);
+}
+
 function fromRow(row: MessageRow): StoredMessage {
   return {
     messageId: row.message_id,
@@ -174,17 +196,7 @@ export class MessageStore {
 
   /** Messages matching a bulk filter (at least one field must be set by the caller). */
   find(filter: MessageFilter): StoredMessage[] {
-    const where = new WhereBuilder()
-      .anyOf('message_id', filter.messageIds)
-      .anyOf('url', filter.urls)
-      .anyOf('host', filter.hosts)
-      .anyOf('path', filter.paths)
-      .anyOf('schedule_id', filter.scheduleIds)
-      .anyOf('flow_control_key', filter.flowControlKeys)
-      .anyOf('caller_ip', filter.callerIps)
-      .hasAnyLabel('labels', filter.labels)
-      .atLeast('created_at', filter.fromDate)
-      .atMost('created_at', filter.toDate);
+    const where = whereMessageMatches(filter, 'created_at');
     const rows = this.prepare(
       `SELECT * FROM messages ${where.sql} ORDER BY created_at`,
     ).all(...where.params) as MessageRow[];

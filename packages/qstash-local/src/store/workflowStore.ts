@@ -4,6 +4,8 @@ import {
   MessageConfig,
 } from '../config/messageConfig';
 import { SqliteDatabase } from './database';
+import { DeadLetterFilter, whereDeadLetterMatches } from './dlqStore';
+import { Page, pageOf } from './page';
 import { statementCache } from './statementCache';
 import { WhereBuilder } from './where';
 
@@ -140,18 +142,11 @@ export interface WorkflowDlqEntry {
   body: Buffer;
 }
 
-export interface WorkflowDlqFilter {
-  dlqIds?: string[];
+export interface WorkflowDlqFilter extends DeadLetterFilter {
   workflowUrls?: string[];
   runIds?: string[];
   workflowCreatedAt?: number;
-  labels?: string[];
   failureFunctionStates?: string[];
-  callerIps?: string[];
-  flowControlKeys?: string[];
-  responseStatuses?: number[];
-  fromDate?: number;
-  toDate?: number;
 }
 
 interface RunRow {
@@ -475,19 +470,11 @@ export class WorkflowStore {
     filter: WorkflowDlqFilter,
     count: number,
     cursor?: number,
-  ): { entries: WorkflowDlqEntry[]; cursor?: string } {
-    const where = new WhereBuilder()
-      .anyOf('d.dlq_id', filter.dlqIds)
+  ): Page<WorkflowDlqEntry> {
+    const where = whereDeadLetterMatches(filter, cursor, 'd.')
       .anyOf('d.workflow_url', filter.workflowUrls)
       .anyOf('d.workflow_run_id', filter.runIds)
-      .equals('d.workflow_created_at', filter.workflowCreatedAt)
-      .anyOf('d.flow_control_key', filter.flowControlKeys)
-      .anyOf('d.caller_ip', filter.callerIps)
-      .anyOf('d.response_status', filter.responseStatuses)
-      .hasAnyLabel('d.labels', filter.labels)
-      .atLeast('d.created_at', filter.fromDate)
-      .atMost('d.created_at', filter.toDate)
-      .below('d.position', cursor);
+      .equals('d.workflow_created_at', filter.workflowCreatedAt);
     if (filter.failureFunctionStates?.length) {
       where.raw(
         `json_extract(r.failure_function, '$.state') IN (${filter.failureFunctionStates
@@ -500,13 +487,6 @@ export class WorkflowStore {
       `SELECT d.* FROM workflow_dlq d JOIN workflow_runs r ON r.run_key = d.run_key
          ${where.sql} ORDER BY d.position DESC LIMIT ?`,
     ).all(...where.params, count + 1) as WorkflowDlqRow[];
-    const page = rows.slice(0, count);
-    return {
-      entries: page.map(dlqFromRow),
-      cursor:
-        rows.length > count
-          ? String(page[page.length - 1].position)
-          : undefined,
-    };
+    return pageOf(rows, count, dlqFromRow, row => row.position);
   }
 }

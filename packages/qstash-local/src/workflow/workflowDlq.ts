@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../errors';
 import { newWorkflowRunId } from '../ids';
 import { bodyFields } from '../messages/bodyEncoding';
 import { Publisher } from '../messages/publisher';
+import { deadLetterResponseFields, labelFields } from '../messages/views';
 import { Stores } from '../store/stores';
 import {
   StoredRun,
@@ -222,9 +223,7 @@ export class WorkflowDlq {
       notBefore: entry.message.notBefore,
       createdAt: entry.message.createdAt,
       callerIP: entry.callerIp,
-      ...(entry.labels.length
-        ? { labels: entry.labels, label: entry.labels[0] }
-        : {}),
+      ...labelFields(entry.labels),
       ...(entry.flowControlKey ? { flowControlKey: entry.flowControlKey } : {}),
       ...(info
         ? {
@@ -244,16 +243,7 @@ export class WorkflowDlq {
             },
           }
         : {}),
-      ...(entry.responseStatus !== undefined
-        ? { responseStatus: entry.responseStatus }
-        : {}),
-      ...(entry.responseHeader ? { responseHeader: entry.responseHeader } : {}),
-      ...(entry.responseBody
-        ? bodyFields(entry.responseBody, {
-            text: 'responseBody',
-            base64: 'responseBodyBase64',
-          })
-        : {}),
+      ...deadLetterResponseFields(entry),
     };
   }
 }

@@ -1,10 +1,4 @@
 import {
-  registerMswTestHooks,
-  TestDatabaseId,
-} from '@backstage/backend-test-utils';
-import { createTestDatabases } from '@internal/plugin-workflows-node/testUtils';
-import { setupServer } from 'msw/node';
-import {
   ltaFixturesAvailable,
   readLtaFixture,
 } from './__testUtils__/ltaFixtures';
@@ -16,15 +10,13 @@ import {
   serveLtaZips,
   TEST_LTA_BASE_URL,
 } from './__testUtils__/ltaServer';
+import { setupIngestTests } from './__testUtils__/ingestTestSetup';
 import { readTableState } from './__testUtils__/tableState';
 import { ingestDataset } from './ingestDataset';
 import { latestCarsSummary } from './latestCarsSummary';
 import { latestCoeSummary } from './latestCoeSummary';
-import { applySgcarstrendsMigrations } from './migrations';
 
-const databases = createTestDatabases();
-const server = setupServer();
-registerMswTestHooks(server);
+const { databases, server, migratedDatabase } = setupIngestTests();
 const options = { baseUrl: TEST_LTA_BASE_URL, maxZipBytes: 5_000_000 };
 
 // Throws when CI is set and the folder is missing; otherwise skips below.
@@ -75,16 +67,10 @@ describeWithFixtures(
     const pqpText = () =>
       readLtaFixture('M11-coe_results_pqp.csv').toString('utf8');
 
-    async function migrated(databaseId: TestDatabaseId) {
-      const knex = await databases.init(databaseId);
-      await applySgcarstrendsMigrations(knex);
-      return knex;
-    }
-
     it.each(databases.eachSupportedId())(
       'loads every cleaned car registration once on %p',
       async databaseId => {
-        const knex = await migrated(databaseId);
+        const knex = await migratedDatabase(databaseId);
         const text = carsText();
         const expectedRows = distinctCarKeys(text);
         expect(expectedRows).toBe(38013);
@@ -123,7 +109,7 @@ describeWithFixtures(
     it.each(databases.eachSupportedId())(
       'adds only the rows of the newest month when it appears on %p',
       async databaseId => {
-        const knex = await migrated(databaseId);
+        const knex = await migratedDatabase(databaseId);
         const text = carsText();
         const lines = text.split('\r\n');
         const withoutLastMonth = lines
@@ -155,7 +141,7 @@ describeWithFixtures(
     it.each(databases.eachSupportedId())(
       'loads every COE result and PQP once and finds the latest exercise on %p',
       async databaseId => {
-        const knex = await migrated(databaseId);
+        const knex = await migratedDatabase(databaseId);
         const coe = coeText();
         const pqp = pqpText();
         // month, bidding_no, vehicle_class come before the quoted column.

@@ -1,11 +1,4 @@
-import {
-  registerMswTestHooks,
-  TestDatabaseId,
-} from '@backstage/backend-test-utils';
-import { createTestDatabases } from '@internal/plugin-workflows-node/testUtils';
 import { Knex } from 'knex';
-import { setupServer } from 'msw/node';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -15,18 +8,16 @@ import {
   serveLtaZips,
   TEST_LTA_BASE_URL,
 } from './__testUtils__/ltaServer';
+import { setupIngestTests, sha256 } from './__testUtils__/ingestTestSetup';
 import { readTableState } from './__testUtils__/tableState';
 import { ingestDataset } from './ingestDataset';
-import { applySgcarstrendsMigrations } from './migrations';
 import { SAMPLE_ASSETS_DIRECTORY } from './sampleZips';
 
 // On PostgreSQL, rows of months the table does not hold yet are
 // de-duplicated in JavaScript and written with COPY; the rest keep
 // INSERT ... ON CONFLICT. SQLite runs the same cases on its single path.
 
-const databases = createTestDatabases();
-const server = setupServer();
-registerMswTestHooks(server);
+const { databases, server, migratedDatabase } = setupIngestTests();
 
 const sampleCars = readFileSync(
   join(SAMPLE_ASSETS_DIRECTORY, CARS_CSV),
@@ -39,8 +30,6 @@ const linesOf = (month: string) =>
   carsLines.filter(line => line.startsWith(`${month},`));
 const carsCsv = (lines: string[]) =>
   `${[carsHeader, ...lines].join('\r\n')}\r\n`;
-const sha256 = (text: string) =>
-  createHash('sha256').update(text, 'utf8').digest('hex');
 /** The same line with another registration count. */
 const withNumber = (line: string, number: number) =>
   line.replace(/,[^,]*$/, `,${number}`);
@@ -54,12 +43,6 @@ const options = {
   maxZipBytes: 1_000_000,
   batchSize: 100,
 };
-
-async function migratedDatabase(databaseId: TestDatabaseId): Promise<Knex> {
-  const knex = await databases.init(databaseId);
-  await applySgcarstrendsMigrations(knex);
-  return knex;
-}
 
 async function ingestCars(knex: Knex, csv: string) {
   serveLtaZips(server, { [CARS_ZIP]: carsZip(csv) });

@@ -1,11 +1,4 @@
-import {
-  registerMswTestHooks,
-  TestDatabaseId,
-} from '@backstage/backend-test-utils';
-import { createTestDatabases } from '@internal/plugin-workflows-node/testUtils';
 import { Knex } from 'knex';
-import { setupServer } from 'msw/node';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -19,15 +12,13 @@ import {
   serveLtaZips,
   TEST_LTA_BASE_URL,
 } from './__testUtils__/ltaServer';
+import { setupIngestTests, sha256 } from './__testUtils__/ingestTestSetup';
 import { readTableState } from './__testUtils__/tableState';
 import { ingestDataset } from './ingestDataset';
-import { applySgcarstrendsMigrations } from './migrations';
 import { SAMPLE_ASSETS_DIRECTORY } from './sampleZips';
 import { zipSync } from 'fflate';
 
-const databases = createTestDatabases();
-const server = setupServer();
-registerMswTestHooks(server);
+const { databases, server, migratedDatabase } = setupIngestTests();
 
 const sample = {
   cars: readFileSync(join(SAMPLE_ASSETS_DIRECTORY, CARS_CSV), 'utf8'),
@@ -55,8 +46,6 @@ function csvOf(headerLine: string, lines: string[], eol: string): string {
 const carsLines = dataLines(sample.cars);
 const coeLines = dataLines(sample.coe);
 const pqpLines = dataLines(sample.pqp);
-const sha256 = (text: string) =>
-  createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The sample cars CSV without one month, as LTA published it earlier. */
 function carsWithout(month: string): string {
@@ -75,12 +64,6 @@ function linesForMonth(lines: string[], fromMonth: string, toMonth: string) {
 }
 
 const options = { baseUrl: TEST_LTA_BASE_URL, maxZipBytes: 1_000_000 };
-
-async function migratedDatabase(databaseId: TestDatabaseId): Promise<Knex> {
-  const knex = await databases.init(databaseId);
-  await applySgcarstrendsMigrations(knex);
-  return knex;
-}
 
 /** The state after both samples were ingested: the base of the failure tests. */
 async function withSamplesIngested(knex: Knex) {

@@ -1,6 +1,3 @@
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '@internal/plugin-workflows-node/testUtils';
-import { setupServer } from 'msw/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -10,15 +7,13 @@ import {
   serveLtaZips,
   TEST_LTA_BASE_URL,
 } from './__testUtils__/ltaServer';
+import { setupIngestTests } from './__testUtils__/ingestTestSetup';
 import { ingestDataset } from './ingestDataset';
 import { latestCarsSummary } from './latestCarsSummary';
 import { latestCoeSummary } from './latestCoeSummary';
-import { applySgcarstrendsMigrations } from './migrations';
 import { buildSampleZips, SAMPLE_ASSETS_DIRECTORY } from './sampleZips';
 
-const databases = createTestDatabases();
-const server = setupServer();
-registerMswTestHooks(server);
+const { databases, server, migratedDatabase } = setupIngestTests();
 const options = { baseUrl: TEST_LTA_BASE_URL, maxZipBytes: 1_000_000 };
 
 /** Totals of one month straight from the CSV text, largest first. */
@@ -54,8 +49,7 @@ describe('latest summaries', () => {
   it.each(databases.eachSupportedId())(
     'are undefined while the tables are empty on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applySgcarstrendsMigrations(knex);
+      const knex = await migratedDatabase(databaseId);
       expect(await latestCarsSummary(knex)).toBeUndefined();
       expect(await latestCoeSummary(knex)).toBeUndefined();
     },
@@ -64,8 +58,7 @@ describe('latest summaries', () => {
   it.each(databases.eachSupportedId())(
     'sum the newest month of car registrations by fuel and vehicle type on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applySgcarstrendsMigrations(knex);
+      const knex = await migratedDatabase(databaseId);
       serveLtaZips(server, { [CARS_ZIP]: buildSampleZips().cars });
       await ingestDataset(knex, 'cars', options);
 
@@ -89,8 +82,7 @@ describe('latest summaries', () => {
   it.each(databases.eachSupportedId())(
     'take the newest COE exercise of the sample: July 2023, 1st bidding, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applySgcarstrendsMigrations(knex);
+      const knex = await migratedDatabase(databaseId);
       serveLtaZips(server, { [COE_ZIP]: buildSampleZips().coe });
       await ingestDataset(knex, 'coe', options);
 
@@ -141,8 +133,7 @@ describe('latest summaries', () => {
   it.each(databases.eachSupportedId())(
     'order COE exercises by month and then bidding number on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applySgcarstrendsMigrations(knex);
+      const knex = await migratedDatabase(databaseId);
       // Stored out of order: the 1st exercise of the newest month last, an
       // older month with a higher bidding number, categories shuffled.
       await knex('coe').insert([

@@ -20,13 +20,7 @@ export async function readStoredMonths(
        FROM months WHERE months.month IS NOT NULL
      )
      SELECT month FROM months WHERE month IS NOT NULL`,
-    [
-      MONTH_COLUMN,
-      tableName,
-      MONTH_COLUMN,
-      tableName,
-      MONTH_COLUMN,
-    ],
+    [MONTH_COLUMN, tableName, MONTH_COLUMN, tableName, MONTH_COLUMN],
   );
   return new Set(result.rows.map(row => row.month));
 }

@@ -36,15 +36,26 @@ export interface TableSpec {
   onConflict: 'keep-existing' | 'update-values';
 }
 
+function textColumn(name: string, parse: ColumnSpec['parse']): ColumnSpec {
+  return { name, sqlType: 'text', parse };
+}
+
+function integerColumn(name: string, parse: ColumnSpec['parse']): ColumnSpec {
+  return { name, sqlType: 'integer', parse };
+}
+
+/** Every table is keyed by month first. */
+const MONTH_COLUMN = textColumn('month', parseMonth);
+
 export const CARS_TABLE: TableSpec = {
   name: 'cars',
   columns: [
-    { name: 'month', sqlType: 'text', parse: parseMonth },
-    { name: 'make', sqlType: 'text', parse: parseMake },
-    { name: 'importer_type', sqlType: 'text', parse: parseOptionalText },
-    { name: 'fuel_type', sqlType: 'text', parse: parseRequiredText },
-    { name: 'vehicle_type', sqlType: 'text', parse: parseVehicleType },
-    { name: 'number', sqlType: 'integer', parse: parseCountOrZero },
+    MONTH_COLUMN,
+    textColumn('make', parseMake),
+    textColumn('importer_type', parseOptionalText),
+    textColumn('fuel_type', parseRequiredText),
+    textColumn('vehicle_type', parseVehicleType),
+    integerColumn('number', parseCountOrZero),
   ],
   keyColumns: ['month', 'make', 'importer_type', 'fuel_type', 'vehicle_type'],
   onConflict: 'keep-existing',
@@ -53,13 +64,13 @@ export const CARS_TABLE: TableSpec = {
 export const COE_TABLE: TableSpec = {
   name: 'coe',
   columns: [
-    { name: 'month', sqlType: 'text', parse: parseMonth },
-    { name: 'bidding_no', sqlType: 'integer', parse: parseWholeNumber },
-    { name: 'vehicle_class', sqlType: 'text', parse: parseRequiredText },
-    { name: 'quota', sqlType: 'integer', parse: parseWholeNumber },
-    { name: 'bids_success', sqlType: 'integer', parse: parseWholeNumber },
-    { name: 'bids_received', sqlType: 'integer', parse: parseWholeNumber },
-    { name: 'premium', sqlType: 'integer', parse: parseWholeNumber },
+    MONTH_COLUMN,
+    integerColumn('bidding_no', parseWholeNumber),
+    textColumn('vehicle_class', parseRequiredText),
+    // The results of the exercise, all whole numbers.
+    ...['quota', 'bids_success', 'bids_received', 'premium'].map(name =>
+      integerColumn(name, parseWholeNumber),
+    ),
   ],
   keyColumns: ['month', 'bidding_no', 'vehicle_class'],
   onConflict: 'keep-existing',
@@ -68,9 +79,9 @@ export const COE_TABLE: TableSpec = {
 export const PQP_TABLE: TableSpec = {
   name: 'pqp',
   columns: [
-    { name: 'month', sqlType: 'text', parse: parseMonth },
-    { name: 'vehicle_class', sqlType: 'text', parse: parseRequiredText },
-    { name: 'pqp', sqlType: 'integer', parse: parseWholeNumber },
+    MONTH_COLUMN,
+    textColumn('vehicle_class', parseRequiredText),
+    integerColumn('pqp', parseWholeNumber),
   ],
   keyColumns: ['month', 'vehicle_class'],
   onConflict: 'update-values',

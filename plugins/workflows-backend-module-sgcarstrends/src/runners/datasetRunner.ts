@@ -33,7 +33,10 @@ interface DatasetText {
   period(summary: CarsSummary | CoeSummary): string;
   format(
     summary: CarsSummary | CoeSummary,
-    options: { siteUrl: string; platform: (typeof socialPlatforms)[number]['id'] },
+    options: {
+      siteUrl: string;
+      platform: (typeof socialPlatforms)[number]['id'];
+    },
   ): string;
 }
 
@@ -82,18 +85,22 @@ export function createDatasetRunner(
     owner: deps.settings.owner,
     requiredEnv: [...new Set(platforms.flatMap(p => p.requiredEnv))],
     async run(context): Promise<DatasetRunResult> {
-      const tables = await context.run(`Processing "${dataset}" data`, async () =>
-        ingestDataset(await deps.database(), dataset, {
-          baseUrl: deps.settings.sourceBaseUrl ?? (await deps.sampleBaseUrl()),
-          maxZipBytes: deps.settings.maxZipBytes,
-        }),
+      const tables = await context.run(
+        `Processing "${dataset}" data`,
+        async () =>
+          ingestDataset(await deps.database(), dataset, {
+            baseUrl:
+              deps.settings.sourceBaseUrl ?? (await deps.sampleBaseUrl()),
+            maxZipBytes: deps.settings.maxZipBytes,
+          }),
       );
       if (tables.every(t => t.recordsProcessed === 0)) {
         return { dataset, changed: false, tables };
       }
 
-      const summary = await context.run(text.summaryStep, async () =>
-        (await text.latest(await deps.database())) ?? null,
+      const summary = await context.run(
+        text.summaryStep,
+        async () => (await text.latest(await deps.database())) ?? null,
       );
       if (!summary) {
         return { dataset, changed: true, tables };
@@ -102,18 +109,20 @@ export function createDatasetRunner(
 
       const posts: DatasetRunResult['posts'] = [];
       for (const platform of platforms) {
-        const outcome = await context.run(`Publish to ${platform.name}`, async () =>
-          publishOnce(await deps.database(), {
-            platform,
-            dataset,
-            period,
-            text: text.format(summary, {
-              siteUrl: deps.settings.siteUrl,
-              platform: platform.id,
+        const outcome = await context.run(
+          `Publish to ${platform.name}`,
+          async () =>
+            publishOnce(await deps.database(), {
+              platform,
+              dataset,
+              period,
+              text: text.format(summary, {
+                siteUrl: deps.settings.siteUrl,
+                platform: platform.id,
+              }),
+              dryRun: deps.settings.dryRun,
+              env: deps.env,
             }),
-            dryRun: deps.settings.dryRun,
-            env: deps.env,
-          }),
         );
         posts.push({
           platform: platform.id,

@@ -15,7 +15,12 @@ export interface RunnerSettings {
   schedule: { cron: string; timezone: string };
 }
 
-const ALL_PLATFORMS: PlatformId[] = ['discord', 'telegram', 'linkedin', 'twitter'];
+const ALL_PLATFORMS: PlatformId[] = [
+  'discord',
+  'telegram',
+  'linkedin',
+  'twitter',
+];
 
 export function readRunnerSettings(config: Config): RunnerSettings {
   const c = config.getOptionalConfig('workflows.sgcarstrends');
@@ -24,7 +29,9 @@ export function readRunnerSettings(config: Config): RunnerSettings {
   for (const [i, p] of platforms.entries()) {
     if (!ALL_PLATFORMS.includes(p)) {
       throw new InputError(
-        `workflows.sgcarstrends.social.platforms[${i}]: unknown platform "${p}" (known: ${ALL_PLATFORMS.join(', ')})`,
+        `workflows.sgcarstrends.social.platforms[${i}]: unknown platform "${p}" (known: ${ALL_PLATFORMS.join(
+          ', ',
+        )})`,
       );
     }
   }
@@ -33,9 +40,13 @@ export function readRunnerSettings(config: Config): RunnerSettings {
     owner: c?.getOptionalString('owner') ?? 'group:default/platform',
     sourceBaseUrl: useSamples
       ? undefined
-      : c?.getOptionalString('source.baseUrl') ?? LTA_VEHICLE_REGISTRATION_BASE_URL,
-    maxZipBytes: (c?.getOptionalNumber('source.maxZipMegabytes') ?? 50) * 1024 * 1024,
-    siteUrl: (c?.getOptionalString('siteUrl') ?? 'https://sgcarstrends.com').replace(/\/+$/, ''),
+      : c?.getOptionalString('source.baseUrl') ??
+        LTA_VEHICLE_REGISTRATION_BASE_URL,
+    maxZipBytes:
+      (c?.getOptionalNumber('source.maxZipMegabytes') ?? 50) * 1024 * 1024,
+    siteUrl: (
+      c?.getOptionalString('siteUrl') ?? 'https://sgcarstrends.com'
+    ).replace(/\/+$/, ''),
     dryRun: c?.getOptionalBoolean('social.dryRun') ?? false,
     platforms,
     schedule: {

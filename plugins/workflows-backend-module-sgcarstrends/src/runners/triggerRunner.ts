@@ -12,7 +12,11 @@ export function createTriggerRunner(
       'Runs on the schedule and starts the car registrations and COE results workflows',
     owner: settings.owner,
     schedule: settings.schedule,
-    requiredEnv: ['QSTASH_TOKEN', 'QSTASH_CURRENT_SIGNING_KEY', 'QSTASH_NEXT_SIGNING_KEY'],
+    requiredEnv: [
+      'QSTASH_TOKEN',
+      'QSTASH_CURRENT_SIGNING_KEY',
+      'QSTASH_NEXT_SIGNING_KEY',
+    ],
     async run(context, services) {
       return context.run('Trigger cars and coe', async () => {
         const started = await services.workflowClient.trigger([

@@ -20,7 +20,10 @@ export function createSampleDataRouter(): express.Router {
     const zip = byName.get(req.params.zipName);
     if (!zip) {
       res.status(404).json({
-        error: { name: 'NotFoundError', message: `No sample file "${req.params.zipName}"` },
+        error: {
+          name: 'NotFoundError',
+          message: `No sample file "${req.params.zipName}"`,
+        },
       });
       return;
     }

@@ -104,7 +104,9 @@ export async function publishOnce(
     // A real attempt may have claimed the slot between the read and the write.
     const claimedMeanwhile = settledResult(platform, entry, new Date());
     const unconfigured =
-      missing.length > 0 ? ` (not configured: missing ${missing.join(', ')})` : '';
+      missing.length > 0
+        ? ` (not configured: missing ${missing.join(', ')})`
+        : '';
     return (
       claimedMeanwhile ?? {
         status: 'dry-run',

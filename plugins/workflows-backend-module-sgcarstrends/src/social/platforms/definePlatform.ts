@@ -2,7 +2,10 @@ import type { PlatformEnv, SocialPlatform } from '../SocialPlatform';
 import { missingEnvNames } from './envVars';
 
 /** The parts of a platform that differ; the env checks follow from `requiredEnv`. */
-export type PlatformDefinition = Omit<SocialPlatform, 'isConfigured' | 'missingEnv'>;
+export type PlatformDefinition = Omit<
+  SocialPlatform,
+  'isConfigured' | 'missingEnv'
+>;
 
 export function definePlatform(definition: PlatformDefinition): SocialPlatform {
   return {

@@ -4,7 +4,7 @@ import { mapTextOutsideUrls } from '../urlSegments';
 import { readRequiredEnv } from './envVars';
 import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
-import { parseReply, sendPlatformRequest } from './platformRequest';
+import { requestJson } from './platformRequest';
 
 const PLATFORM_NAME = 'Discord';
 const REQUIRED_ENV = ['DISCORD_WEBHOOK_URL'] as const;
@@ -67,30 +67,26 @@ export const discordPlatform: SocialPlatform = definePlatform({
     const url = parseWebhookUrl(webhookUrl);
     // wait=true makes Discord reply with the created message (and its id).
     url.searchParams.set('wait', 'true');
-    const secrets = webhookSecrets(webhookUrl);
-    const action = 'post the message';
-    const reply = await sendPlatformRequest({
-      platformName: PLATFORM_NAME,
-      action,
-      url: url.toString(),
-      init: {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          content: escapeDiscordMarkdown(text),
-          // Data never pings anyone, whatever text it contains.
-          allowed_mentions: { parse: [] },
-        }),
+    const message = await requestJson(
+      {
+        platformName: PLATFORM_NAME,
+        action: 'post the message',
+        url: url.toString(),
+        init: {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            content: escapeDiscordMarkdown(text),
+            // Data never pings anyone, whatever text it contains.
+            allowed_mentions: { parse: [] },
+          }),
+        },
+        secrets: webhookSecrets(webhookUrl),
+        fetchImpl,
       },
-      secrets,
-      fetchImpl,
-    });
-    const message = parseReply(reply, createdMessageSchema, {
-      platformName: PLATFORM_NAME,
-      action,
-      secrets,
-      accepted: true,
-    });
+      createdMessageSchema,
+      { accepted: true },
+    );
     return { postId: message.id };
   },
 
@@ -101,21 +97,18 @@ export const discordPlatform: SocialPlatform = definePlatform({
       secrets: () => webhookSecrets(env.DISCORD_WEBHOOK_URL!.trim()),
       check: async secrets => {
         const webhookUrl = env.DISCORD_WEBHOOK_URL!.trim();
-        const action = 'read the webhook';
-        const reply = await sendPlatformRequest({
-          platformName: PLATFORM_NAME,
-          action,
-          url: parseWebhookUrl(webhookUrl).toString(),
-          init: { method: 'GET' },
-          secrets,
-          fetchImpl,
-        });
-        const webhook = parseReply(reply, webhookSchema, {
-          platformName: PLATFORM_NAME,
-          action,
-          secrets,
-          accepted: false,
-        });
+        const webhook = await requestJson(
+          {
+            platformName: PLATFORM_NAME,
+            action: 'read the webhook',
+            url: parseWebhookUrl(webhookUrl).toString(),
+            init: { method: 'GET' },
+            secrets,
+            fetchImpl,
+          },
+          webhookSchema,
+          { accepted: false },
+        );
         return webhook.name
           ? `Webhook "${webhook.name}" is valid`
           : 'Webhook is valid';

@@ -4,7 +4,7 @@ import { mapTextOutsideUrls } from '../urlSegments';
 import { readRequiredEnv } from './envVars';
 import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
-import { parseReply, sendPlatformRequest } from './platformRequest';
+import { requestJson, sendPlatformRequest } from './platformRequest';
 import { SocialPlatformError } from './SocialPlatformError';
 
 const PLATFORM_NAME = 'LinkedIn';
@@ -63,32 +63,28 @@ async function refreshAccessToken(
   credentials: LinkedInCredentials,
   fetchImpl: FetchFn | undefined,
 ): Promise<AccessToken> {
-  const secrets = [credentials.clientSecret, credentials.refreshToken];
-  const action = 'refresh the access token';
-  const reply = await sendPlatformRequest({
-    platformName: PLATFORM_NAME,
-    action,
-    url: LINKEDIN_TOKEN_URL,
-    init: {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: credentials.refreshToken,
-        client_id: credentials.clientId,
-        client_secret: credentials.clientSecret,
-      }).toString(),
+  const token = await requestJson(
+    {
+      platformName: PLATFORM_NAME,
+      action: 'refresh the access token',
+      url: LINKEDIN_TOKEN_URL,
+      init: {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: credentials.refreshToken,
+          client_id: credentials.clientId,
+          client_secret: credentials.clientSecret,
+        }).toString(),
+      },
+      secrets: [credentials.clientSecret, credentials.refreshToken],
+      fetchImpl,
+      explainRefusal: explainRefreshRefusal,
     },
-    secrets,
-    fetchImpl,
-    explainRefusal: explainRefreshRefusal,
-  });
-  const token = parseReply(reply, tokenSchema, {
-    platformName: PLATFORM_NAME,
-    action,
-    secrets,
-    accepted: false,
-  });
+    tokenSchema,
+    { accepted: false },
+  );
   return {
     accessToken: token.access_token,
     refreshTokenExpiresInSeconds: token.refresh_token_expires_in,

@@ -128,6 +128,24 @@ export function parseReply<Schema extends z.ZodTypeAny>(
   return parsed.data;
 }
 
+/**
+ * Sends the request and reads its 2xx JSON reply; `accepted` as in
+ * {@link parseReply}.
+ */
+export async function requestJson<Schema extends z.ZodTypeAny>(
+  request: PlatformRequest,
+  schema: Schema,
+  { accepted }: { accepted: boolean },
+): Promise<z.infer<Schema>> {
+  const reply = await sendPlatformRequest(request);
+  return parseReply(reply, schema, {
+    platformName: request.platformName,
+    action: request.action,
+    secrets: request.secrets,
+    accepted,
+  });
+}
+
 function describeFetchFailure(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError') {

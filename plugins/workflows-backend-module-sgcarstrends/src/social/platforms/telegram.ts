@@ -3,7 +3,7 @@ import type { SocialPlatform } from '../SocialPlatform';
 import { readRequiredEnv } from './envVars';
 import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
-import { parseReply, sendPlatformRequest } from './platformRequest';
+import { requestJson } from './platformRequest';
 
 const PLATFORM_NAME = 'Telegram';
 const REQUIRED_ENV = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHANNEL_ID'] as const;
@@ -42,28 +42,24 @@ export const telegramPlatform: SocialPlatform = definePlatform({
   async publish(text, env, fetchImpl) {
     const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHANNEL_ID: channelId } =
       readRequiredEnv(PLATFORM_NAME, REQUIRED_ENV, env);
-    const secrets = tokenSecrets(token);
-    const action = 'send the message';
-    const reply = await sendPlatformRequest({
-      platformName: PLATFORM_NAME,
-      action,
-      url: `${API_BASE}/bot${token}/sendMessage`,
-      init: {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        // No parse_mode: Telegram shows the text exactly as written, so
-        // nothing in it needs escaping and no markup can leak in.
-        body: JSON.stringify({ chat_id: channelId, text }),
+    const sent = await requestJson(
+      {
+        platformName: PLATFORM_NAME,
+        action: 'send the message',
+        url: `${API_BASE}/bot${token}/sendMessage`,
+        init: {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          // No parse_mode: Telegram shows the text exactly as written, so
+          // nothing in it needs escaping and no markup can leak in.
+          body: JSON.stringify({ chat_id: channelId, text }),
+        },
+        secrets: tokenSecrets(token),
+        fetchImpl,
       },
-      secrets,
-      fetchImpl,
-    });
-    const sent = parseReply(reply, sentMessageSchema, {
-      platformName: PLATFORM_NAME,
-      action,
-      secrets,
-      accepted: true,
-    });
+      sentMessageSchema,
+      { accepted: true },
+    );
     const messageId = sent.result.message_id;
     return {
       postId: String(messageId),
@@ -78,21 +74,18 @@ export const telegramPlatform: SocialPlatform = definePlatform({
       secrets: () => tokenSecrets(env.TELEGRAM_BOT_TOKEN!.trim()),
       check: async secrets => {
         const token = env.TELEGRAM_BOT_TOKEN!.trim();
-        const action = 'identify the bot';
-        const reply = await sendPlatformRequest({
-          platformName: PLATFORM_NAME,
-          action,
-          url: `${API_BASE}/bot${token}/getMe`,
-          init: { method: 'GET' },
-          secrets,
-          fetchImpl,
-        });
-        const bot = parseReply(reply, botSchema, {
-          platformName: PLATFORM_NAME,
-          action,
-          secrets,
-          accepted: false,
-        });
+        const bot = await requestJson(
+          {
+            platformName: PLATFORM_NAME,
+            action: 'identify the bot',
+            url: `${API_BASE}/bot${token}/getMe`,
+            init: { method: 'GET' },
+            secrets,
+            fetchImpl,
+          },
+          botSchema,
+          { accepted: false },
+        );
         return bot.result.username
           ? `Authenticated as @${bot.result.username}`
           : 'Bot token is valid';

@@ -5,7 +5,7 @@ import type { PlatformEnv, SocialPlatform } from '../SocialPlatform';
 import { readRequiredEnv } from './envVars';
 import { definePlatform } from './definePlatform';
 import { runHealthCheck } from './healthCheck';
-import { parseReply, sendPlatformRequest } from './platformRequest';
+import { requestJson } from './platformRequest';
 
 const PLATFORM_NAME = 'Twitter';
 const REQUIRED_ENV = [
@@ -67,29 +67,25 @@ export const twitterPlatform: SocialPlatform = definePlatform({
 
   async publish(text, env, fetchImpl) {
     const credentials = readRequiredEnv(PLATFORM_NAME, REQUIRED_ENV, env);
-    const secrets = credentialSecrets(env);
-    const action = 'post the tweet';
-    const reply = await sendPlatformRequest({
-      platformName: PLATFORM_NAME,
-      action,
-      url: TWEETS_URL,
-      init: {
-        method: 'POST',
-        headers: {
-          Authorization: oauthHeader(credentials, 'POST', TWEETS_URL),
-          'Content-Type': 'application/json',
+    const tweet = await requestJson(
+      {
+        platformName: PLATFORM_NAME,
+        action: 'post the tweet',
+        url: TWEETS_URL,
+        init: {
+          method: 'POST',
+          headers: {
+            Authorization: oauthHeader(credentials, 'POST', TWEETS_URL),
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({ text }),
         },
-        body: JSON.stringify({ text }),
+        secrets: credentialSecrets(env),
+        fetchImpl,
       },
-      secrets,
-      fetchImpl,
-    });
-    const tweet = parseReply(reply, createdTweetSchema, {
-      platformName: PLATFORM_NAME,
-      action,
-      secrets,
-      accepted: true,
-    });
+      createdTweetSchema,
+      { accepted: true },
+    );
     return {
       postId: tweet.data.id,
       url: `https://x.com/i/web/status/${tweet.data.id}`,
@@ -103,26 +99,23 @@ export const twitterPlatform: SocialPlatform = definePlatform({
       secrets: () => credentialSecrets(env),
       check: async secrets => {
         const credentials = readRequiredEnv(PLATFORM_NAME, REQUIRED_ENV, env);
-        const action = 'identify the account';
-        const reply = await sendPlatformRequest({
-          platformName: PLATFORM_NAME,
-          action,
-          url: TWITTER_ME_URL,
-          init: {
-            method: 'GET',
-            headers: {
-              Authorization: oauthHeader(credentials, 'GET', TWITTER_ME_URL),
+        const me = await requestJson(
+          {
+            platformName: PLATFORM_NAME,
+            action: 'identify the account',
+            url: TWITTER_ME_URL,
+            init: {
+              method: 'GET',
+              headers: {
+                Authorization: oauthHeader(credentials, 'GET', TWITTER_ME_URL),
+              },
             },
+            secrets,
+            fetchImpl,
           },
-          secrets,
-          fetchImpl,
-        });
-        const me = parseReply(reply, meSchema, {
-          platformName: PLATFORM_NAME,
-          action,
-          secrets,
-          accepted: false,
-        });
+          meSchema,
+          { accepted: false },
+        );
         return me.data.username
           ? `Authenticated as @${me.data.username}`
           : 'Credentials are valid';
