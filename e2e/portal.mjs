@@ -58,7 +58,11 @@ async function waitFor(url, deadline, isAlive) {
  * Runs `yarn dev` with the given extra config files and resolves once both
  * ports answer. The returned stop() ends the whole process group.
  */
-export async function startPortal({ configs = [], timeoutMs = 300_000 } = {}) {
+export async function startPortal({
+  configs = [],
+  env = {},
+  timeoutMs = 300_000,
+} = {}) {
   for (const port of [3000, 7007]) {
     if (await portInUse(port)) {
       throw new Error(
@@ -72,7 +76,7 @@ export async function startPortal({ configs = [], timeoutMs = 300_000 } = {}) {
   const child = spawn('yarn', args, {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, BROWSER: 'none', FORCE_COLOR: '0' },
+    env: { ...process.env, ...env, BROWSER: 'none', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let alive = true;

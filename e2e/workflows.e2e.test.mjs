@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startLocalQStash } from '../scripts/local-qstash.mjs';
 import {
   BACKEND_URL,
   CHROMIUM_FLAGS,
@@ -31,10 +32,13 @@ describe(
   () => {
     let portal;
     let browser;
+    let qstash;
 
     before(async () => {
+      qstash = await startLocalQStash({ port: '0', echo: false });
       portal = await startPortal({
         configs: [join(HERE, 'app-config.e2e.yaml')],
+        env: qstash.variables,
       });
       browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
     });
@@ -42,6 +46,7 @@ describe(
     after(async () => {
       await browser?.close();
       await portal?.stop();
+      qstash?.child.kill('SIGTERM');
     });
 
     it('signs in as guest and shows the workflows the backend returns', async () => {
@@ -77,6 +82,65 @@ describe(
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({
         path: join(ARTIFACTS, 'workflows-page.png'),
+        fullPage: true,
+      });
+    });
+
+    it('shows a cars run that went through QStash, with its step journal', async () => {
+      const { QSTASH_URL, QSTASH_TOKEN } = qstash.variables;
+      const runner = `${BACKEND_URL}/api/workflows/runners/cars`;
+      const triggered = await fetch(`${QSTASH_URL}/v2/trigger/${runner}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${QSTASH_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
+      assert.equal(triggered.status, 200, await triggered.clone().text());
+      const { workflowRunId } = await triggered.json();
+
+      const page = await browser.newPage();
+      await page.goto(`${FRONTEND_URL}/workflows`);
+      await page.getByRole('button', { name: 'Enter' }).click();
+      await page
+        .getByRole('link', { name: 'Car registrations update' })
+        .click();
+      await page.waitForURL(/\/workflows\/cars$/);
+
+      // The run finishes in the background; reload until the journal says so.
+      const row = page.getByTestId(`run-${workflowRunId}`);
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        if (
+          (await row.count()) > 0 &&
+          /Succeeded/.test(await row.innerText())
+        ) {
+          break;
+        }
+        assert.ok(
+          Date.now() < deadline,
+          `run ${workflowRunId} did not succeed in time`,
+        );
+        await page.waitForTimeout(1000);
+        await page.reload();
+      }
+
+      await page
+        .getByRole('button', { name: `Show steps of ${workflowRunId}` })
+        .click();
+      const journal = page.getByRole('table', {
+        name: `Steps of run ${workflowRunId}`,
+      });
+      await journal.waitFor();
+      const text = await journal.innerText();
+      assert.match(text, /Processing "cars" data/);
+      assert.match(text, /Read latest month/);
+      // The embedded default posts in dry-run mode: recorded, not sent.
+      assert.match(text, /Publish to Discord[\s\S]*"status":"dry-run"/);
+      await page.waitForTimeout(500); // let the row finish expanding
+      await page.screenshot({
+        path: join(ARTIFACTS, 'cars-run.png'),
         fullPage: true,
       });
     });

@@ -18,6 +18,7 @@ import {
   toolchainEnv,
   yarn,
 } from './toolchain.mjs';
+import { startLocalQStash } from './local-qstash.mjs';
 import { ensureChromium, ensurePostgres } from './test-services.mjs';
 
 function prepare(extraEnv = {}) {
@@ -25,48 +26,6 @@ function prepare(extraEnv = {}) {
   const env = toolchainEnv(toolchain, extraEnv);
   ensureInstall(toolchain, env);
   return { toolchain, env };
-}
-
-const QSTASH_VARIABLES = [
-  'QSTASH_URL',
-  'QSTASH_TOKEN',
-  'QSTASH_CURRENT_SIGNING_KEY',
-  'QSTASH_NEXT_SIGNING_KEY',
-];
-
-/**
- * Starts packages/qstash-local with its state in .data/, and resolves with
- * the QStash variables it prints once it listens.
- */
-function startLocalQStash(toolchain, env) {
-  const child = spawn(
-    toolchain.nodeBin,
-    [
-      join(ROOT, 'packages', 'qstash-local', 'bin', 'qstash-local'),
-      '--port',
-      process.env.QSTASH_LOCAL_PORT ?? '8080',
-      '--data',
-      join(ROOT, '.data', 'qstash-local.sqlite'),
-    ],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    const found = {};
-    let buffer = '';
-    child.once('exit', code =>
-      reject(new Error(`The local QStash server exited with ${code}`)),
-    );
-    child.stdout.on('data', chunk => {
-      process.stdout.write(chunk);
-      buffer += chunk.toString();
-      for (const match of buffer.matchAll(/^(QSTASH_[A-Z_]+)=(\S+)\s*$/gm)) {
-        found[match[1]] = match[2];
-      }
-      if (QSTASH_VARIABLES.every(name => found[name])) {
-        resolve({ child, variables: found });
-      }
-    });
-  });
 }
 
 async function start() {
@@ -77,7 +36,12 @@ async function start() {
   if (external) {
     log(`Using the QStash at ${process.env.QSTASH_URL}`);
   } else {
-    qstash = await startLocalQStash(toolchain, env);
+    qstash = await startLocalQStash({
+      nodeBin: toolchain.nodeBin,
+      env,
+      port: process.env.QSTASH_LOCAL_PORT ?? '8080',
+      dataFile: join(ROOT, '.data', 'qstash-local.sqlite'),
+    });
     log(
       `Local QStash server at ${qstash.variables.QSTASH_URL} (state in .data/)`,
     );

@@ -44,3 +44,46 @@ export type WorkflowSchedule = z.infer<typeof workflowScheduleSchema>;
 export type WorkflowSummary = z.infer<typeof workflowSummarySchema>;
 export type ListWorkflowsResponse = z.infer<typeof listWorkflowsResponseSchema>;
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const runStatusSchema = z.enum(['running', 'succeeded', 'failed']);
+
+/** One run of a hosted runner, as the backend's journal knows it. */
+export const workflowRunSchema = z.object({
+  runId: z.string(),
+  workflowId: z.string(),
+  status: runStatusSchema,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  failedStep: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+/** One execution attempt of one step. */
+export const stepEventSchema = z.object({
+  id: z.number().int(),
+  runId: z.string(),
+  workflowId: z.string(),
+  stepName: z.string(),
+  status: runStatusSchema,
+  attempt: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  outputSummary: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});
+
+export const listRunsResponseSchema = z.object({
+  items: z.array(workflowRunSchema),
+});
+
+export const getRunResponseSchema = z.object({
+  run: workflowRunSchema,
+  steps: z.array(stepEventSchema),
+});
+
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
+export type StepEvent = z.infer<typeof stepEventSchema>;
+export type ListRunsResponse = z.infer<typeof listRunsResponseSchema>;
+export type GetRunResponse = z.infer<typeof getRunResponseSchema>;

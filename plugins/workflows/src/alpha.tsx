@@ -32,8 +32,8 @@ const workflowsPage = PageBlueprint.make({
     routeRef: convertLegacyRouteRef(rootRouteRef),
     noHeader: true,
     loader: () =>
-      import('./components/WorkflowsPage').then(m =>
-        compatWrapper(<m.WorkflowsPage />),
+      import('./components/WorkflowsRouter').then(m =>
+        compatWrapper(<m.WorkflowsRouter />),
       ),
   },
 });

@@ -29,7 +29,7 @@ export const WorkflowsPage = workflowsPlugin.provide(
   createRoutableExtension({
     name: 'WorkflowsPage',
     component: () =>
-      import('./components/WorkflowsPage').then(m => m.WorkflowsPage),
+      import('./components/WorkflowsRouter').then(m => m.WorkflowsRouter),
     mountPoint: rootRouteRef,
   }),
 );

@@ -1,31 +1,9 @@
+import type {
+  RunStatus,
+  StepEvent,
+  WorkflowRun,
+} from '@internal/plugin-workflows-common';
 import { Knex } from 'knex';
-
-export type RunStatus = 'running' | 'succeeded' | 'failed';
-export type StepStatus = 'running' | 'succeeded' | 'failed';
-
-export interface StepEvent {
-  id: number;
-  runId: string;
-  workflowId: string;
-  stepName: string;
-  status: StepStatus;
-  attempt: number;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  outputSummary: string | null;
-  errorMessage: string | null;
-}
-
-export interface RunRecord {
-  runId: string;
-  workflowId: string;
-  status: RunStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  failedStep: string | null;
-  error: string | null;
-}
 
 const SUMMARY_LIMIT = 2000;
 
@@ -104,7 +82,7 @@ export class RunJournal {
     id: number,
     startedAt: number,
     result:
-      | { status: 'succeeded'; output: unknown }
+      | { status: Extract<RunStatus, 'succeeded'>; output: unknown }
       | { status: 'failed'; error: string },
   ): Promise<void> {
     const finishedAt = Date.now();
@@ -128,7 +106,7 @@ export class RunJournal {
     return row?.step_name ?? null;
   }
 
-  async getRun(runId: string): Promise<RunRecord | undefined> {
+  async getRun(runId: string): Promise<WorkflowRun | undefined> {
     const row = await this.db('workflow_runs').where({ run_id: runId }).first();
     if (!row) return undefined;
     return {
@@ -161,7 +139,7 @@ export class RunJournal {
     }));
   }
 
-  async listRuns(workflowId: string, limit = 50): Promise<RunRecord[]> {
+  async listRuns(workflowId: string, limit = 50): Promise<WorkflowRun[]> {
     const rows = await this.db('workflow_runs')
       .where({ workflow_id: workflowId })
       .orderBy('started_at', 'desc')

@@ -1,6 +1,10 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { ListWorkflowsResponse } from '@internal/plugin-workflows-common';
+import type {
+  GetRunResponse,
+  ListRunsResponse,
+  ListWorkflowsResponse,
+} from '@internal/plugin-workflows-common';
 import { WorkflowsApi } from './WorkflowsApi';
 
 export class WorkflowsClient implements WorkflowsApi {
@@ -14,6 +18,20 @@ export class WorkflowsClient implements WorkflowsApi {
 
   async listWorkflows(): Promise<ListWorkflowsResponse> {
     return this.get<ListWorkflowsResponse>('/workflows');
+  }
+
+  async listRuns(workflowId: string): Promise<ListRunsResponse> {
+    return this.get<ListRunsResponse>(
+      `/workflows/${encodeURIComponent(workflowId)}/runs`,
+    );
+  }
+
+  async getRun(workflowId: string, runId: string): Promise<GetRunResponse> {
+    return this.get<GetRunResponse>(
+      `/workflows/${encodeURIComponent(workflowId)}/runs/${encodeURIComponent(
+        runId,
+      )}`,
+    );
   }
 
   private async get<T>(path: string): Promise<T> {

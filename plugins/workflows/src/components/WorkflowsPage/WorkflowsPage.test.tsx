@@ -3,6 +3,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import type { WorkflowsApi } from '../../api/WorkflowsApi';
 import { workflowsApiRef } from '../../api/WorkflowsApi';
+import { rootRouteRef } from '../../routes';
 import { WorkflowsPage } from './WorkflowsPage';
 
 function apiReturning(
@@ -12,6 +13,10 @@ function apiReturning(
     listWorkflows: async () => {
       if (result instanceof Error) throw result;
       return result;
+    },
+    listRuns: async () => ({ items: [] }),
+    getRun: async () => {
+      throw new Error('not used by the list page');
     },
   };
 }
@@ -38,6 +43,7 @@ describe('WorkflowsPage', () => {
       <TestApiProvider apis={[[workflowsApiRef, api]]}>
         <WorkflowsPage />
       </TestApiProvider>,
+      { mountedRoutes: { '/workflows': rootRouteRef } },
     );
     expect(
       await screen.findByText('Car registrations update'),
@@ -49,6 +55,10 @@ describe('WorkflowsPage', () => {
     expect(screen.getByText(/Monday through Friday/)).toBeInTheDocument();
     expect(screen.getByText('Hosted')).toBeInTheDocument();
     expect(screen.getByText('1 env variable')).toBeInTheDocument();
+    // Hosted runners link to their runs.
+    expect(
+      screen.getByRole('link', { name: 'Car registrations update' }),
+    ).toHaveAttribute('href', '/workflows/cars');
   });
 
   it('explains how to add workflows when there are none', async () => {
@@ -58,6 +68,7 @@ describe('WorkflowsPage', () => {
       >
         <WorkflowsPage />
       </TestApiProvider>,
+      { mountedRoutes: { '/workflows': rootRouteRef } },
     );
     expect(await screen.findByText('No workflows yet')).toBeInTheDocument();
   });
@@ -79,6 +90,7 @@ describe('WorkflowsPage', () => {
       <TestApiProvider apis={[[workflowsApiRef, apiReturning(error)]]}>
         <WorkflowsPage />
       </TestApiProvider>,
+      { mountedRoutes: { '/workflows': rootRouteRef } },
     );
     const shown = await screen.findAllByText(
       /Missing permission workflows\.workflow\.read/,

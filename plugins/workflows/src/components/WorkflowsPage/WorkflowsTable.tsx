@@ -9,7 +9,10 @@ import TableRow from '@mui/material/TableRow';
 import Paper from '@mui/material/Paper';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import type { WorkflowSummary } from '@internal/plugin-workflows-common';
+import { rootRouteRef } from '../../routes';
 import { describeCron } from './describeCron';
 
 function ScheduleCell({ workflow }: { workflow: WorkflowSummary }) {
@@ -34,6 +37,7 @@ function ScheduleCell({ workflow }: { workflow: WorkflowSummary }) {
 }
 
 export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
+  const workflowsLink = useRouteRef(rootRouteRef)();
   return (
     <TableContainer component={Paper}>
       <Table aria-label="Workflows">
@@ -52,9 +56,21 @@ export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
               <TableCell>
                 <Stack spacing={0.5}>
                   <Stack direction="row" spacing={1} alignItems="center">
-                    <Typography variant="subtitle2">
-                      {workflow.title}
-                    </Typography>
+                    {workflow.source === 'runner' ? (
+                      <Link
+                        to={`${workflowsLink}/${encodeURIComponent(
+                          workflow.id,
+                        )}`}
+                      >
+                        <Typography variant="subtitle2">
+                          {workflow.title}
+                        </Typography>
+                      </Link>
+                    ) : (
+                      <Typography variant="subtitle2">
+                        {workflow.title}
+                      </Typography>
+                    )}
                     <Chip
                       size="small"
                       variant="outlined"

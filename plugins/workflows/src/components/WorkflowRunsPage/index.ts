@@ -1,0 +1,1 @@
+export { WorkflowRunsPage } from './WorkflowRunsPage';
