@@ -111,7 +111,12 @@ describe(
       // The run finishes in the background; reload until the journal says so.
       const row = page.getByTestId(`run-${workflowRunId}`);
       const deadline = Date.now() + 90_000;
+      const loaded = page
+        .getByRole('table', { name: 'Runs' })
+        .or(page.getByText('No runs yet'));
       for (;;) {
+        // Wait for this load of the page to finish before reading it.
+        await loaded.waitFor();
         if (
           (await row.count()) > 0 &&
           /Succeeded/.test(await row.innerText())
@@ -120,7 +125,9 @@ describe(
         }
         assert.ok(
           Date.now() < deadline,
-          `run ${workflowRunId} did not succeed in time`,
+          `run ${workflowRunId} did not succeed in time; the page shows:\n${await page
+            .locator('main')
+            .innerText()}`,
         );
         await page.waitForTimeout(1000);
         await page.reload();

@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 // The module only runs inside its plugin, so the test starts both.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import workflowsPlugin from '@internal/plugin-workflows-backend';
@@ -8,7 +12,9 @@ import {
 } from '@internal/plugin-workflows-node/testUtils';
 import { JsonValue } from '@backstage/types';
 import { Knex } from 'knex';
+import request from 'supertest';
 import { workflowsModuleSgcarstrends } from './module';
+import { SAMPLE_DATA_PATH } from './service/sampleDataRouter';
 
 const databases = createTestDatabases();
 
@@ -43,6 +49,38 @@ describe('sgcarstrends module', () => {
         expect(await pluginDb.schema.hasTable(table)).toBe(false);
       }
       expect(await pluginDb.schema.hasTable('workflow_runs')).toBe(true);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('serves the bundled samples to signed-in callers only', async () => {
+    const backend = await startTestBackend({
+      features: [
+        workflowsPlugin,
+        workflowsModuleSgcarstrends,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            workflows: {
+              sgcarstrends: { source: { useBundledSamples: true } },
+            },
+          },
+        }),
+      ],
+    });
+    try {
+      const path = `/api/workflows${SAMPLE_DATA_PATH}/${encodeURIComponent(
+        'COE Bidding Results.zip',
+      )}`;
+      expect((await request(backend.server).get(path)).status).toBe(401);
+      const withToken = await request(backend.server)
+        .get(path)
+        .set('Authorization', mockCredentials.service.header());
+      expect(withToken.status).toBe(200);
+      expect(withToken.headers['content-type']).toBe('application/zip');
     } finally {
       await backend.stop();
     }

@@ -30,6 +30,7 @@ export const workflowsModuleSgcarstrends = createBackendModule({
         discovery: coreServices.discovery,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
+        auth: coreServices.auth,
       },
       async init({
         runners,
@@ -38,6 +39,7 @@ export const workflowsModuleSgcarstrends = createBackendModule({
         discovery,
         httpRouter,
         lifecycle,
+        auth,
       }) {
         const settings = readRunnerSettings(config);
 
@@ -52,19 +54,29 @@ export const workflowsModuleSgcarstrends = createBackendModule({
         }
         await applySgcarstrendsMigrations(db);
 
+        // The samples are served like any other route; the runner downloads
+        // them with this plugin's own service token.
         if (!settings.sourceBaseUrl) {
           httpRouter.use(createSampleDataRouter());
-          httpRouter.addAuthPolicy({
-            path: SAMPLE_DATA_PATH,
-            allow: 'unauthenticated',
-          });
         }
 
         const deps = {
           settings,
           database: async () => db,
-          sampleBaseUrl: async () =>
-            `${await discovery.getBaseUrl('workflows')}${SAMPLE_DATA_PATH}`,
+          samples: async () => ({
+            baseUrl: `${await discovery.getBaseUrl(
+              'workflows',
+            )}${SAMPLE_DATA_PATH}`,
+            fetch: (async (input, init) => {
+              const { token } = await auth.getPluginRequestToken({
+                onBehalfOf: await auth.getOwnServiceCredentials(),
+                targetPluginId: 'workflows',
+              });
+              const headers = new Headers(init?.headers);
+              headers.set('authorization', `Bearer ${token}`);
+              return fetch(input, { ...init, headers });
+            }) as typeof fetch,
+          }),
           env: process.env,
         };
         runners.addRunner(createTriggerRunner(settings));

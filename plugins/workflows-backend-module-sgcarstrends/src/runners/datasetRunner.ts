@@ -20,8 +20,8 @@ import { RunnerSettings } from './runnerSettings';
 export interface DatasetRunnerDeps {
   settings: RunnerSettings;
   database(): Promise<Knex>;
-  /** Base URL of the ZIPs when the bundled samples are used. */
-  sampleBaseUrl(): Promise<string>;
+  /** Where and how to download the bundled samples, when they are used. */
+  samples(): Promise<{ baseUrl: string; fetch: typeof fetch }>;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -89,8 +89,9 @@ export function createDatasetRunner(
         `Processing "${dataset}" data`,
         async () =>
           ingestDataset(await deps.database(), dataset, {
-            baseUrl:
-              deps.settings.sourceBaseUrl ?? (await deps.sampleBaseUrl()),
+            ...(deps.settings.sourceBaseUrl
+              ? { baseUrl: deps.settings.sourceBaseUrl }
+              : await deps.samples()),
             maxZipBytes: deps.settings.maxZipBytes,
           }),
       );
