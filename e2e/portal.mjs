@@ -1,22 +1,15 @@
 // Starts the real portal (frontend dev server and backend) for browser tests.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPortOpen } from '../scripts/test-services.mjs';
+
+export { findChromium } from '../scripts/test-services.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 export const FRONTEND_URL = 'http://localhost:3000';
 export const BACKEND_URL = 'http://localhost:7007';
-
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-
-/** The Chromium executable, or undefined with the reason the tests skip. */
-export function findChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, ...CHROMIUM_CANDIDATES];
-  return candidates.find(p => p && existsSync(p));
-}
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -28,17 +21,6 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
-
-function portInUse(port) {
-  return new Promise(resolve => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 async function waitFor(url, deadline, isAlive) {
   for (;;) {
@@ -64,7 +46,7 @@ export async function startPortal({
   timeoutMs = 300_000,
 } = {}) {
   for (const port of [3000, 7007]) {
-    if (await portInUse(port)) {
+    if (await isPortOpen(port)) {
       throw new Error(
         `Port ${port} is already in use; stop the running portal before the browser tests`,
       );

@@ -74,7 +74,8 @@ const CHROMIUM_CANDIDATES = [
   '/usr/bin/google-chrome',
 ];
 
-function findChromium() {
+/** The Chromium executable: CHROMIUM_PATH, or a usual install location. */
+export function findChromium() {
   if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) {
     return process.env.CHROMIUM_PATH;
   }

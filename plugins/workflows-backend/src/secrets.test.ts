@@ -8,7 +8,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createRunnerModule } from '@internal/plugin-workflows-node/testUtils';
+import {
+  createRunnerModule,
+  qstashConfigFor,
+} from '@internal/plugin-workflows-node/testUtils';
 import { startQStashLocal } from '@internal/qstash-local';
 import { Client as WorkflowClient } from '@upstash/workflow';
 import { http, HttpResponse } from 'msw';
@@ -87,12 +90,7 @@ describe('secrets stay in the backend', () => {
           data: {
             app: { baseUrl: 'http://portal.test' },
             workflows: {
-              qstash: {
-                url: qstash.url,
-                token: qstash.token,
-                currentSigningKey: qstash.currentSigningKey,
-                nextSigningKey: qstash.nextSigningKey,
-              },
+              qstash: qstashConfigFor(qstash),
               alerts: { discordWebhookUrl: ALERT_WEBHOOK },
             },
           },

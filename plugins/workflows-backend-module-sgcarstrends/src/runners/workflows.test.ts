@@ -6,7 +6,10 @@ import {
 // The module only runs inside its plugin, so the test starts both.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import workflowsPlugin from '@internal/plugin-workflows-backend';
-import { createTestDatabases } from '@internal/plugin-workflows-node/testUtils';
+import {
+  createTestDatabases,
+  qstashConfigFor,
+} from '@internal/plugin-workflows-node/testUtils';
 import { startQStashLocal } from '@internal/qstash-local';
 import { Client as WorkflowClient } from '@upstash/workflow';
 import { Knex } from 'knex';
@@ -146,12 +149,7 @@ describe.each(databases.eachSupportedId())(
             data: {
               app: { baseUrl: 'http://portal.test' },
               workflows: {
-                qstash: {
-                  url: qstash.url,
-                  token: qstash.token,
-                  currentSigningKey: qstash.currentSigningKey,
-                  nextSigningKey: qstash.nextSigningKey,
-                },
+                qstash: qstashConfigFor(qstash),
                 alerts: { discordWebhookUrl: ALERT_WEBHOOK },
                 sgcarstrends: {
                   source: { baseUrl: LTA_BASE },

@@ -5,3 +5,5 @@
  */
 export { createTestDatabases, POSTGRES_TEST_ID } from './testDatabases';
 export { createRunnerModule } from './runnerModule';
+export { qstashConfigFor } from './qstashConfig';
+export type { TestQStash } from './qstashConfig';
