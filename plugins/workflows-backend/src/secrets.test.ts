@@ -114,7 +114,7 @@ describe('secrets stay in the backend', () => {
       while (status !== 'failed' && Date.now() < deadline) {
         await new Promise(r => setTimeout(r, 100));
         const run = await request(backend.server)
-          .get(`/api/workflows/workflows/failing/runs/${workflowRunId}`)
+          .get(`/api/workflows/runs/${workflowRunId}`)
           .set('Authorization', mockCredentials.user.header());
         status = run.body.run?.status ?? '';
       }
@@ -126,10 +126,13 @@ describe('secrets stay in the backend', () => {
           .get('/api/workflows/workflows')
           .set('Authorization', mockCredentials.user.header()),
         request(backend.server)
-          .get('/api/workflows/workflows/failing/runs')
+          .get('/api/workflows/runs?workflow=failing')
           .set('Authorization', mockCredentials.user.header()),
         request(backend.server)
-          .get(`/api/workflows/workflows/failing/runs/${workflowRunId}`)
+          .get(`/api/workflows/runs/${workflowRunId}`)
+          .set('Authorization', mockCredentials.user.header()),
+        request(backend.server)
+          .get(`/api/workflows/runs/${workflowRunId}/log`)
           .set('Authorization', mockCredentials.user.header()),
         request(backend.server)
           .post('/api/workflows/runners/failing')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runStatusSchema } from './runs';
 
 /** Where a workflow comes from: hosted by this backend, or tracked by URL only. */
 export const workflowSourceSchema = z.enum(['runner', 'config']);
@@ -24,8 +25,33 @@ export const workflowSummarySchema = z.object({
   updatedAt: z.string(),
 });
 
+/** How a workflow has been doing, from the run history in the database. */
+export const workflowStatsSchema = z.object({
+  lastRun: z
+    .object({
+      runId: z.string(),
+      status: runStatusSchema,
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+    })
+    .nullable(),
+  /** Next fire time of its schedule (ISO), null without a schedule. */
+  nextRunAt: z.string().nullable(),
+  /** Finished runs of the last 7 days. */
+  runs7d: z.number().int().nonnegative(),
+  /** Succeeded / finished over the last 7 days, 0..1; null without finished runs. */
+  successRate7d: z.number().min(0).max(1).nullable(),
+  /** Median duration of the runs that finished in the last 7 days. */
+  p50DurationMs7d: z.number().nonnegative().nullable(),
+});
+
+/** A workflow with its stats: what the catalog table and the workflow page show. */
+export const workflowOverviewSchema = workflowSummarySchema.extend({
+  stats: workflowStatsSchema,
+});
+
 export const listWorkflowsResponseSchema = z.object({
-  items: z.array(workflowSummarySchema),
+  items: z.array(workflowOverviewSchema),
   totalCount: z.number().int().nonnegative(),
 });
 
@@ -42,48 +68,7 @@ export const healthResponseSchema = z.object({
 export type WorkflowSource = z.infer<typeof workflowSourceSchema>;
 export type WorkflowSchedule = z.infer<typeof workflowScheduleSchema>;
 export type WorkflowSummary = z.infer<typeof workflowSummarySchema>;
+export type WorkflowStats = z.infer<typeof workflowStatsSchema>;
+export type WorkflowOverview = z.infer<typeof workflowOverviewSchema>;
 export type ListWorkflowsResponse = z.infer<typeof listWorkflowsResponseSchema>;
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
-
-export const runStatusSchema = z.enum(['running', 'succeeded', 'failed']);
-
-/** One run of a hosted runner, as the backend's journal knows it. */
-export const workflowRunSchema = z.object({
-  runId: z.string(),
-  workflowId: z.string(),
-  status: runStatusSchema,
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  failedStep: z.string().nullable(),
-  error: z.string().nullable(),
-});
-
-/** One execution attempt of one step. */
-export const stepEventSchema = z.object({
-  id: z.number().int(),
-  runId: z.string(),
-  workflowId: z.string(),
-  stepName: z.string(),
-  status: runStatusSchema,
-  attempt: z.number().int().nonnegative(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  durationMs: z.number().nullable(),
-  outputSummary: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-});
-
-export const listRunsResponseSchema = z.object({
-  items: z.array(workflowRunSchema),
-});
-
-export const getRunResponseSchema = z.object({
-  run: workflowRunSchema,
-  steps: z.array(stepEventSchema),
-});
-
-export type RunStatus = z.infer<typeof runStatusSchema>;
-export type WorkflowRun = z.infer<typeof workflowRunSchema>;
-export type StepEvent = z.infer<typeof stepEventSchema>;
-export type ListRunsResponse = z.infer<typeof listRunsResponseSchema>;
-export type GetRunResponse = z.infer<typeof getRunResponseSchema>;

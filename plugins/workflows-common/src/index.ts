@@ -5,3 +5,5 @@
  */
 export * from './permissions';
 export * from './api';
+export * from './runs';
+export * from './socialPosts';

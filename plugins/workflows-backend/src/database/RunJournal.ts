@@ -1,9 +1,6 @@
-import type {
-  RunStatus,
-  StepEvent,
-  WorkflowRun,
-} from '@internal/plugin-workflows-common';
+import type { RunStatus } from '@internal/plugin-workflows-common';
 import { Knex } from 'knex';
+import { toIso } from './timestamps';
 
 const SUMMARY_LIMIT = 2000;
 
@@ -15,11 +12,6 @@ export function summarizeOutput(output: unknown): string | null {
   return text.length > SUMMARY_LIMIT
     ? `${text.slice(0, SUMMARY_LIMIT)}… (${text.length} characters)`
     : text;
-}
-
-function iso(value: Date | string | number | null): string | null {
-  if (value === null) return null;
-  return (value instanceof Date ? value : new Date(value)).toISOString();
 }
 
 /** Writes and reads the runs and step journal of hosted runners. */
@@ -34,15 +26,42 @@ export class RunJournal {
         workflow_id: workflowId,
         status: 'running',
         started_at: new Date(),
+        updated_at: new Date(),
       })
       .onConflict('run_id')
       .ignore();
   }
 
-  async runSucceeded(runId: string): Promise<void> {
+  /** Marks a change the run page should see, and sets the duration once finished. */
+  private async finish(
+    runId: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    const row = await this.db('workflow_runs')
+      .where({ run_id: runId })
+      .first('started_at');
+    const now = new Date();
+    const startedMs = row
+      ? new Date(toIso(row.started_at)).getTime()
+      : now.getTime();
     await this.db('workflow_runs')
       .where({ run_id: runId })
-      .update({ status: 'succeeded', finished_at: new Date() });
+      .update({
+        ...values,
+        finished_at: now,
+        updated_at: now,
+        duration_ms: Math.max(0, now.getTime() - startedMs),
+      });
+  }
+
+  private async touch(runId: string): Promise<void> {
+    await this.db('workflow_runs')
+      .where({ run_id: runId })
+      .update({ updated_at: new Date() });
+  }
+
+  async runSucceeded(runId: string): Promise<void> {
+    await this.finish(runId, { status: 'succeeded' });
   }
 
   async runFailed(
@@ -51,9 +70,8 @@ export class RunJournal {
     failure: { failedStep: string | null; error: string },
   ): Promise<void> {
     await this.runStarted(runId, workflowId);
-    await this.db('workflow_runs').where({ run_id: runId }).update({
+    await this.finish(runId, {
       status: 'failed',
-      finished_at: new Date(),
       failed_step: failure.failedStep,
       error: failure.error,
     });
@@ -75,10 +93,12 @@ export class RunJournal {
         started_at: new Date(),
       })
       .returning('id');
+    await this.touch(event.runId);
     return Number(typeof row === 'object' ? row.id : row);
   }
 
   async stepFinished(
+    runId: string,
     id: number,
     startedAt: number,
     result:
@@ -96,6 +116,7 @@ export class RunJournal {
           result.status === 'succeeded' ? summarizeOutput(result.output) : null,
         error_message: result.status === 'failed' ? result.error : null,
       });
+    await this.touch(runId);
   }
 
   async lastFailedStep(runId: string): Promise<string | null> {
@@ -104,54 +125,5 @@ export class RunJournal {
       .orderBy('id', 'desc')
       .first('step_name');
     return row?.step_name ?? null;
-  }
-
-  async getRun(runId: string): Promise<WorkflowRun | undefined> {
-    const row = await this.db('workflow_runs').where({ run_id: runId }).first();
-    if (!row) return undefined;
-    return {
-      runId: row.run_id,
-      workflowId: row.workflow_id,
-      status: row.status,
-      startedAt: iso(row.started_at)!,
-      finishedAt: iso(row.finished_at),
-      failedStep: row.failed_step,
-      error: row.error,
-    };
-  }
-
-  async listSteps(runId: string): Promise<StepEvent[]> {
-    const rows = await this.db('workflow_step_events')
-      .where({ run_id: runId })
-      .orderBy('id');
-    return rows.map(row => ({
-      id: Number(row.id),
-      runId: row.run_id,
-      workflowId: row.workflow_id,
-      stepName: row.step_name,
-      status: row.status,
-      attempt: Number(row.attempt),
-      startedAt: iso(row.started_at)!,
-      finishedAt: iso(row.finished_at),
-      durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
-      outputSummary: row.output_summary,
-      errorMessage: row.error_message,
-    }));
-  }
-
-  async listRuns(workflowId: string, limit = 50): Promise<WorkflowRun[]> {
-    const rows = await this.db('workflow_runs')
-      .where({ workflow_id: workflowId })
-      .orderBy('started_at', 'desc')
-      .limit(limit);
-    return rows.map(row => ({
-      runId: row.run_id,
-      workflowId: row.workflow_id,
-      status: row.status,
-      startedAt: iso(row.started_at)!,
-      finishedAt: iso(row.finished_at),
-      failedStep: row.failed_step,
-      error: row.error,
-    }));
   }
 }

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { startQStashLocal } from '@internal/qstash-local';
 import { Client } from '@upstash/qstash';
+import { UpstashQStashGateway } from '../qstash/UpstashQStashGateway';
 import { ensureDefaultSchedules } from './defaultSchedules';
 
 describe('ensureDefaultSchedules', () => {
@@ -11,7 +12,10 @@ describe('ensureDefaultSchedules', () => {
   afterAll(() => qstash.close());
 
   it('creates each schedule once and keeps an operator-paused one untouched on the next start', async () => {
-    const connection = { url: qstash.url, token: qstash.token };
+    const gateway = new UpstashQStashGateway({
+      url: qstash.url,
+      token: qstash.token,
+    });
     const logger = mockServices.logger.mock();
     const schedules = [
       {
@@ -29,7 +33,7 @@ describe('ensureDefaultSchedules', () => {
     ];
 
     await expect(
-      ensureDefaultSchedules(connection, schedules, logger),
+      ensureDefaultSchedules(gateway, schedules, logger),
     ).resolves.toEqual({
       created: ['workflows-trigger', 'workflows-report'],
       kept: [],
@@ -40,7 +44,7 @@ describe('ensureDefaultSchedules', () => {
 
     // A redeploy: the same call again.
     await expect(
-      ensureDefaultSchedules(connection, schedules, logger),
+      ensureDefaultSchedules(gateway, schedules, logger),
     ).resolves.toEqual({
       created: [],
       kept: ['workflows-trigger', 'workflows-report'],

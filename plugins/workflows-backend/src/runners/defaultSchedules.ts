@@ -1,6 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Client } from '@upstash/qstash';
-import { QStashConnection } from './qstashConnection';
+import type { QStashGateway } from '../qstash/QStashGateway';
 
 export interface DefaultSchedule {
   runnerId: string;
@@ -23,18 +22,14 @@ export function cronWithTimezone(cron: string, timezone: string): string {
  * is left alone: operators may have changed or paused it.
  */
 export async function ensureDefaultSchedules(
-  connection: QStashConnection,
+  gateway: QStashGateway,
   schedules: DefaultSchedule[],
   logger: LoggerService,
 ): Promise<{ created: string[]; kept: string[] }> {
-  const client = new Client({
-    baseUrl: connection.url,
-    token: connection.token,
-  });
   const created: string[] = [];
   const kept: string[] = [];
   const existing = new Set(
-    (await client.schedules.list()).map(s => s.scheduleId),
+    (await gateway.listSchedules()).map(s => s.scheduleId),
   );
   for (const schedule of schedules) {
     const scheduleId = scheduleIdFor(schedule.runnerId);
@@ -42,13 +37,13 @@ export async function ensureDefaultSchedules(
       kept.push(scheduleId);
       continue;
     }
-    await client.schedules.create({
+    await gateway.upsertSchedule({
       scheduleId,
       destination: schedule.destination,
       cron: cronWithTimezone(schedule.cron, schedule.timezone),
       method: 'POST',
       body: '{}',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'Content-Type': 'application/json' },
     });
     created.push(scheduleId);
     logger.info(

@@ -27,13 +27,13 @@ export function journaledContext<TPayload>(
       });
       try {
         const output = await stepFunction();
-        await journal.stepFinished(eventId, startedAt, {
+        await journal.stepFinished(runId, eventId, startedAt, {
           status: 'succeeded',
           output,
         });
         return output;
       } catch (error) {
-        await journal.stepFinished(eventId, startedAt, {
+        await journal.stepFinished(runId, eventId, startedAt, {
           status: 'failed',
           error: error instanceof Error ? error.message : String(error),
         });

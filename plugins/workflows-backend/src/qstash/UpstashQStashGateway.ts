@@ -1,0 +1,164 @@
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  Client as QStashClient,
+  QstashError,
+  QstashRatelimitError,
+} from '@upstash/qstash';
+import { Client as WorkflowClient } from '@upstash/workflow';
+import type { QStashConnection } from '../runners/qstashConnection';
+import {
+  ListWorkflowRunsQuery,
+  QStashGateway,
+  QStashSchedule,
+  QStashScheduleDefinition,
+  TriggerWorkflowRequest,
+  WorkflowRunsPage,
+} from './QStashGateway';
+import { DEFAULT_RETRY_POLICY, QStashHttp, RetryPolicy } from './qstashHttp';
+
+/** QStash ids, labels and queue names: never empty, never a path of their own. */
+const QSTASH_ID = /^[A-Za-z0-9._-]+$/;
+
+function requireId(value: string, what: string): string {
+  if (!QSTASH_ID.test(value)) {
+    // An empty id turns DELETE /v2/workflows/runs/{id} into a bulk cancel.
+    throw new InputError(
+      `${what} must be letters, digits, ".", "_" or "-", got "${value}"`,
+    );
+  }
+  return value;
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** The QStash gateway on Upstash's REST API and SDK clients. */
+export class UpstashQStashGateway implements QStashGateway {
+  private readonly http: QStashHttp;
+  private readonly clients: { qstash: QStashClient; workflow: WorkflowClient };
+
+  constructor(
+    connection: QStashConnection,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {
+    this.http = new QStashHttp(connection.url, connection.token, policy);
+    const settings = { baseUrl: connection.url, token: connection.token };
+    this.clients = {
+      qstash: new QStashClient(settings),
+      workflow: new WorkflowClient(settings),
+    };
+  }
+
+  sdkClients() {
+    return this.clients;
+  }
+
+  async listWorkflowRuns(
+    query: ListWorkflowRunsQuery,
+  ): Promise<WorkflowRunsPage> {
+    if (!query.workflowUrl) {
+      throw new InputError('A workflow URL is needed to list its runs');
+    }
+    const page = await this.http.json<WorkflowRunsPage>({
+      method: 'GET',
+      path: '/v2/workflows/logs',
+      query: {
+        workflowUrl: query.workflowUrl,
+        workflowRunId: query.workflowRunId
+          ? requireId(query.workflowRunId, 'The run id')
+          : undefined,
+        cursor: query.cursor,
+        count: query.count ? String(query.count) : undefined,
+      },
+      idempotent: true,
+      action: `list the runs of ${query.workflowUrl}`,
+    });
+    return {
+      runs: page?.runs ?? [],
+      ...(page?.cursor ? { cursor: String(page.cursor) } : {}),
+    };
+  }
+
+  async triggerWorkflow(
+    request: TriggerWorkflowRequest,
+  ): Promise<{ workflowRunId: string }> {
+    if (request.label !== undefined) requireId(request.label, 'The label');
+    // A trigger is not idempotent: only a refusal (429) is tried again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.clients.workflow.trigger({
+          url: request.url,
+          body: request.body,
+          headers: request.headers,
+          label: request.label,
+          disableTelemetry: true,
+        });
+      } catch (error) {
+        if (
+          error instanceof QstashRatelimitError &&
+          attempt < this.policy.rateLimitRetries
+        ) {
+          const resetMs = Number(error.reset) * 1000 - Date.now();
+          const waitMs = Number.isFinite(resetMs) ? Math.max(0, resetMs) : 1000;
+          if (waitMs <= this.policy.maxRateLimitWaitMs) {
+            await sleep(waitMs);
+            continue;
+          }
+        }
+        const status =
+          error instanceof QstashError && error.status
+            ? ` (HTTP ${error.status})`
+            : '';
+        throw new ServiceUnavailableError(
+          `QStash could not start a run of ${request.url}${status}: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
+  }
+
+  async cancelWorkflowRun(workflowRunId: string): Promise<void> {
+    const id = requireId(workflowRunId, 'The run id');
+    await this.http.send({
+      method: 'DELETE',
+      path: `/v2/workflows/runs/${encodeURIComponent(id)}`,
+      idempotent: true,
+      action: `cancel run ${id}`,
+    });
+  }
+
+  async listSchedules(): Promise<QStashSchedule[]> {
+    return (
+      (await this.http.json<QStashSchedule[]>({
+        method: 'GET',
+        path: '/v2/schedules',
+        idempotent: true,
+        action: 'list the schedules',
+      })) ?? []
+    );
+  }
+
+  async upsertSchedule(definition: QStashScheduleDefinition): Promise<void> {
+    const scheduleId = requireId(definition.scheduleId, 'The schedule id');
+    if (!/^https?:\/\//.test(definition.destination)) {
+      throw new InputError(
+        `A schedule destination must be an http(s) URL, got "${definition.destination}"`,
+      );
+    }
+    await this.http.send({
+      method: 'POST',
+      // QStash takes the destination URL itself as the last path part.
+      path: `/v2/schedules/${definition.destination}`,
+      headers: {
+        'Upstash-Cron': definition.cron,
+        'Upstash-Schedule-Id': scheduleId,
+        'Upstash-Method': definition.method ?? 'POST',
+        ...(definition.headers ?? {}),
+      },
+      body: definition.body,
+      // Upsert by schedule id: sending it twice leaves one schedule.
+      idempotent: true,
+      action: `save schedule ${scheduleId}`,
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  GetRunResponse,
+  ListRunsQuery,
+  ListRunsResponse,
+  TriggerRunRequest,
+  TriggerRunResponse,
+  WorkflowOverview,
+  WorkflowRun,
+  WorkflowStats,
+  WorkflowSummary,
+} from '@internal/plugin-workflows-common';
+import { Cron } from 'croner';
+import type { RunStore } from '../database/RunStore';
+import type { WorkflowStore } from '../database/WorkflowStore';
+import type { QStashGateway } from '../qstash/QStashGateway';
+import { formatRunLog } from './runLog';
+
+const WEEK_MS = 7 * 24 * 3600_000;
+
+/** When the schedule fires next, or null (no schedule, or one croner cannot read). */
+export function nextFireTime(
+  schedule: WorkflowSummary['schedule'],
+  now = new Date(),
+): string | null {
+  if (!schedule) return null;
+  try {
+    const next = new Cron(schedule.cron, {
+      timezone: schedule.timezone,
+      paused: true,
+    }).nextRun(now);
+    return next ? next.toISOString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Workflows, their run history and run operations, without permission checks. */
+export class WorkflowsService {
+  constructor(
+    private readonly options: {
+      workflows: WorkflowStore;
+      runs: RunStore;
+      /** Undefined when no QStash is configured: operations then say so. */
+      gateway: QStashGateway | undefined;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async listWorkflows(): Promise<WorkflowSummary[]> {
+    return this.options.workflows.list();
+  }
+
+  async getWorkflow(id: string): Promise<WorkflowSummary> {
+    const workflow = await this.options.workflows.get(id);
+    if (!workflow) throw new NotFoundError(`No workflow "${id}"`);
+    return workflow;
+  }
+
+  async overview(workflow: WorkflowSummary): Promise<WorkflowOverview> {
+    const now = this.now();
+    const figures = await this.options.runs.figures(
+      workflow.id,
+      new Date(now.getTime() - WEEK_MS),
+    );
+    const stats: WorkflowStats = {
+      lastRun: figures.lastRun,
+      nextRunAt: nextFireTime(workflow.schedule, now),
+      runs7d: figures.finished,
+      successRate7d:
+        figures.finished > 0 ? figures.succeeded / figures.finished : null,
+      p50DurationMs7d: figures.p50DurationMs,
+    };
+    return { ...workflow, stats };
+  }
+
+  async listRuns(
+    query: ListRunsQuery,
+    readableWorkflowIds: string[],
+  ): Promise<ListRunsResponse> {
+    return this.options.runs.listRuns({
+      ...query,
+      workflowIds: readableWorkflowIds,
+    });
+  }
+
+  async getRunRecord(runId: string): Promise<WorkflowRun> {
+    const run = await this.options.runs.getRun(runId);
+    if (!run) throw new NotFoundError(`No run "${runId}"`);
+    return run;
+  }
+
+  async getRun(runId: string): Promise<GetRunResponse> {
+    const run = await this.getRunRecord(runId);
+    return { run, steps: await this.options.runs.getSteps(runId) };
+  }
+
+  async changeMarker(runId: string): Promise<string | undefined> {
+    return this.options.runs.changeMarker(runId);
+  }
+
+  async runLog(runId: string): Promise<string> {
+    const { run, steps } = await this.getRun(runId);
+    const workflow = await this.options.workflows.get(run.workflowId);
+    return formatRunLog(run, steps, workflow?.title);
+  }
+
+  private requireGateway(action: string): QStashGateway {
+    if (!this.options.gateway) {
+      throw new ConflictError(
+        `Cannot ${action}: no QStash is configured (workflows.qstash.token, QSTASH_TOKEN)`,
+      );
+    }
+    return this.options.gateway;
+  }
+
+  async triggerRun(
+    workflow: WorkflowSummary,
+    request: TriggerRunRequest,
+  ): Promise<TriggerRunResponse> {
+    const gateway = this.requireGateway(`trigger ${workflow.id}`);
+    const { workflowRunId } = await gateway.triggerWorkflow({
+      url: workflow.endpoint,
+      body: request.body,
+      headers: request.headers,
+      label: request.label,
+    });
+    // Visible at once; the journal and the sync fill in the rest.
+    await this.options.runs.recordTriggered({
+      runId: workflowRunId,
+      workflowId: workflow.id,
+      label: request.label ?? null,
+    });
+    return { runId: workflowRunId, workflowId: workflow.id };
+  }
+
+  async cancelRun(run: WorkflowRun): Promise<WorkflowRun> {
+    if (run.status !== 'running') {
+      throw new ConflictError(
+        `Run "${run.runId}" has already finished (${run.status}); only a running run can be cancelled`,
+      );
+    }
+    await this.requireGateway(`cancel ${run.runId}`).cancelWorkflowRun(
+      run.runId,
+    );
+    await this.options.runs.markCancelled(run.runId);
+    return this.getRunRecord(run.runId);
+  }
+}

@@ -1,0 +1,158 @@
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  HealthResponse,
+  ListWorkflowsResponse,
+  listRunsQuerySchema,
+  triggerRunRequestSchema,
+} from '@internal/plugin-workflows-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { InvalidCursorError } from '../database/RunStore';
+import {
+  AuthorizedWorkflowsService,
+  CallerContext,
+} from './AuthorizedWorkflowsService';
+import { streamRun } from './runStream';
+
+export interface RouterOptions {
+  service: AuthorizedWorkflowsService;
+  /** Answers the health route: throws when the database does not answer. */
+  pingDatabase(): Promise<void>;
+  databaseClient: string;
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  /** How often an open run stream looks for changes. */
+  streamPollMs?: number;
+}
+
+/** Parses with a common schema; the error names each offending field. */
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  where: 'query' | 'body',
+): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const details = result.error.issues
+      .map(issue => `${issue.path.join('.') || where}: ${issue.message}`)
+      .join('; ');
+    throw new InputError(`Invalid ${where}: ${details}`);
+  }
+  return result.data;
+}
+
+/** The REST API of the workflows plugin: parse, call the service, answer. */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { service, httpAuth, logger, databaseClient } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  const caller = async (req: express.Request): Promise<CallerContext> => ({
+    credentials: await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    }),
+    request: req,
+  });
+
+  router.get('/health', async (_req, res) => {
+    const started = performance.now();
+    let body: HealthResponse;
+    try {
+      await options.pingDatabase();
+      body = {
+        status: 'ok',
+        database: {
+          ok: true,
+          client: databaseClient,
+          latencyMs: Math.round(performance.now() - started),
+        },
+      };
+    } catch (error) {
+      logger.warn(`Database health check failed: ${error}`);
+      body = {
+        status: 'degraded',
+        database: {
+          ok: false,
+          client: databaseClient,
+          latencyMs: Math.round(performance.now() - started),
+          error: 'The database did not answer',
+        },
+      };
+    }
+    res.status(body.status === 'ok' ? 200 : 503).json(body);
+  });
+
+  router.get('/workflows', async (req, res) => {
+    const items = await service.listWorkflows(await caller(req));
+    const body: ListWorkflowsResponse = { items, totalCount: items.length };
+    res.json(body);
+  });
+
+  router.get('/workflows/:id', async (req, res) => {
+    res.json(await service.getWorkflow(await caller(req), req.params.id));
+  });
+
+  router.post('/workflows/:id/trigger', async (req, res) => {
+    const context = await caller(req);
+    const request = parseInput(triggerRunRequestSchema, req.body ?? {}, 'body');
+    res
+      .status(201)
+      .json(await service.triggerRun(context, req.params.id, request));
+  });
+
+  router.get('/runs', async (req, res) => {
+    const context = await caller(req);
+    const query = parseInput(listRunsQuerySchema, req.query, 'query');
+    try {
+      res.json(await service.listRuns(context, query));
+    } catch (error) {
+      if (error instanceof InvalidCursorError) {
+        throw new InputError(`Invalid query: cursor: ${error.message}`);
+      }
+      throw error;
+    }
+  });
+
+  router.get('/runs/:runId', async (req, res) => {
+    res.json(await service.getRun(await caller(req), req.params.runId));
+  });
+
+  router.get('/runs/:runId/log', async (req, res) => {
+    const text = await service.runLog(await caller(req), req.params.runId);
+    res
+      .status(200)
+      .type('text/plain; charset=utf-8')
+      .setHeader(
+        'Content-Disposition',
+        `attachment; filename="${req.params.runId.replace(
+          /[^A-Za-z0-9._-]/g,
+          '_',
+        )}.log"`,
+      );
+    res.send(text);
+  });
+
+  router.get('/runs/:runId/stream', async (req, res) => {
+    const context = await caller(req);
+    // The first read checks the permission and 404s before the stream opens.
+    const first = await service.getRun(context, req.params.runId);
+    await streamRun(req, res, {
+      first,
+      pollMs: options.streamPollMs ?? 1000,
+      changeMarker: () => service.changeMarker(req.params.runId),
+      read: () => service.getRun(context, req.params.runId),
+      logger,
+    });
+  });
+
+  router.post('/runs/:runId/cancel', async (req, res) => {
+    const run = await service.cancelRun(await caller(req), req.params.runId);
+    res.json({ run });
+  });
+
+  return router;
+}
