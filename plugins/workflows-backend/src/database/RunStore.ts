@@ -445,8 +445,21 @@ export class KnexRunStore implements RunStore {
 
   async upsertSyncedRun(run: SyncedRun, fingerprint: string): Promise<boolean> {
     return this.db.transaction(async tx => {
+      // Two replicas syncing the same run queue on its row lock (PostgreSQL;
+      // SQLite runs one write transaction at a time anyway).
+      await tx('workflow_runs')
+        .insert({
+          run_id: run.runId,
+          workflow_id: run.workflowId,
+          status: run.status,
+          started_at: run.startedAt,
+          updated_at: new Date(),
+        })
+        .onConflict('run_id')
+        .ignore();
       const existing = await tx<RunRow>('workflow_runs')
         .where({ run_id: run.runId })
+        .forUpdate()
         .first();
       if (existing?.qstash_fingerprint === fingerprint) return false;
       const values = {
@@ -471,14 +484,7 @@ export class KnexRunStore implements RunStore {
         updated_at: new Date(),
         qstash_fingerprint: fingerprint,
       };
-      if (existing) {
-        await tx('workflow_runs').where({ run_id: run.runId }).update(values);
-      } else {
-        await tx('workflow_runs')
-          .insert({ run_id: run.runId, ...values })
-          .onConflict('run_id')
-          .merge();
-      }
+      await tx('workflow_runs').where({ run_id: run.runId }).update(values);
       await tx('workflow_run_steps').where({ run_id: run.runId }).delete();
       if (run.steps.length > 0) {
         await tx.batchInsert(
