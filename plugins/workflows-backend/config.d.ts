@@ -22,6 +22,15 @@ export interface Config {
       /** @visibility secret */
       nextSigningKey?: string;
     };
+    /** Run history kept in the plugin database. */
+    history?: {
+      /** How often QStash's workflow logs are synced (one replica per interval). Default 60. */
+      syncIntervalSeconds?: number;
+      /** Runs older than this are removed by an hourly task. Default 90. */
+      retentionDays?: number;
+      /** How often an open run page stream looks for changes, in ms. Default 1000. */
+      streamPollMs?: number;
+    };
     alerts?: {
       /**
        * Discord webhook that receives a "Workflow failed" embed per failed run.
