@@ -204,6 +204,32 @@ describe('message delivery', () => {
     ]);
   });
 
+  it('retries a 489 without Upstash-NonRetryable-Error like any other error', async () => {
+    let calls = 0;
+    endpoint.reply(() =>
+      ++calls === 1
+        ? { status: 489, body: 'not marked as final' }
+        : { status: 200 },
+    );
+    const messageId = await publish('/489-plain', { 'upstash-retries': '2' });
+    const requests = await endpoint.waitForCount(2, '/489-plain');
+    expect(requests.map(r => r.headers['upstash-retried'])).toEqual(['0', '1']);
+    await waitFor(async () =>
+      (await logsOf(messageId)).some(entry => entry.state === 'DELIVERED'),
+    );
+    expect((await logsOf(messageId)).map(e => e.state)).toEqual([
+      'CREATED',
+      'ACTIVE',
+      'ERROR',
+      'RETRY',
+      'ACTIVE',
+      'DELIVERED',
+    ]);
+    expect((await api.get(`/v2/dlq?messageId=${messageId}`)).json).toEqual({
+      messages: [],
+    });
+  });
+
   it('puts a message in the DLQ after the last retry and calls callback and failure callback', async () => {
     endpoint.reply(request =>
       request.path.startsWith('/down')

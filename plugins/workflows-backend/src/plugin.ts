@@ -7,14 +7,23 @@ import {
   workflowsRunnersExtensionPoint,
 } from '@internal/plugin-workflows-node';
 import { workflowsPermissions } from '@internal/plugin-workflows-common';
+import { KnexDeliveryTokenStore } from './database/DeliveryTokenStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { RunJournal } from './database/RunJournal';
+import { KnexStepLeaseStore } from './database/StepLeaseStore';
 import { WorkflowStore } from './database/WorkflowStore';
-import { createRouter } from './router';
 import { ensureDefaultSchedules } from './runners/defaultSchedules';
+import { DeliveryGuard } from './runners/deliveryGuard';
 import { readQStashConnection } from './runners/qstashConnection';
 import { RunnerHost } from './runners/RunnerHost';
+import { KnexRunStore } from './database/RunStore';
+import { UpstashQStashGateway } from './qstash/UpstashQStashGateway';
+import { AuthorizedWorkflowsService } from './service/AuthorizedWorkflowsService';
+import { createRouter } from './service/router';
 import { readTrackedWorkflows } from './service/trackedWorkflows';
+import { WorkflowsService } from './service/WorkflowsService';
+import { readHistorySettings, scheduleHistoryTasks } from './sync/historyTasks';
+import { RunSync } from './sync/RunSync';
 
 /**
  * The workflows backend plugin: registry, runs and operations of QStash workflows.
@@ -42,6 +51,8 @@ export const workflowsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
+        auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
       },
       async init({
         config,
@@ -53,16 +64,24 @@ export const workflowsPlugin = createBackendPlugin({
         permissionsRegistry,
         logger,
         lifecycle,
+        auditor,
+        scheduler,
       }) {
         const tracked = readTrackedWorkflows(config);
         const db = await applyDatabaseMigrations(database);
         const store = new WorkflowStore(db);
         const journal = new RunJournal(db);
         const connection = readQStashConnection(config);
+        const gateway = connection
+          ? new UpstashQStashGateway(connection)
+          : undefined;
+        const runs = new KnexRunStore(db);
+        const history = readHistorySettings(config);
         const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
 
         const host = new RunnerHost({
           connection,
+          gateway,
           pluginBaseUrl: (
             config.getOptionalString('workflows.runnerBaseUrl') ??
             (await discovery.getExternalBaseUrl('workflows'))
@@ -72,6 +91,11 @@ export const workflowsPlugin = createBackendPlugin({
               workflowId,
             )}/runs/${encodeURIComponent(runId)}`,
           journal,
+          deliveryGuard: new DeliveryGuard({
+            tokens: new KnexDeliveryTokenStore(db),
+            leases: new KnexStepLeaseStore(db),
+            logger,
+          }),
           logger,
           discordWebhookUrl: config.getOptionalString(
             'workflows.alerts.discordWebhookUrl',
@@ -94,24 +118,45 @@ export const workflowsPlugin = createBackendPlugin({
           path: '/runners',
           allow: 'unauthenticated',
         });
+        const service = new AuthorizedWorkflowsService(
+          new WorkflowsService({ workflows: store, runs, gateway }),
+          permissions,
+          auditor,
+        );
         httpRouter.use(
           await createRouter({
-            store,
-            journal,
+            service,
+            pingDatabase: () => store.ping(),
             databaseClient: String(db.client.config.client),
             httpAuth,
-            permissions,
             logger,
+            streamPollMs: config.getOptionalNumber(
+              'workflows.history.streamPollMs',
+            ),
           }),
         );
+        await scheduleHistoryTasks({
+          scheduler,
+          sync: gateway
+            ? new RunSync({
+                gateway,
+                store: runs,
+                workflows: () => store.list(),
+                logger,
+              })
+            : undefined,
+          runs,
+          settings: history,
+          logger,
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
-        if (connection && !disabled) {
+        if (gateway && !disabled) {
           const scheduled = host.list().filter(r => r.schedule);
           lifecycle.addStartupHook(async () => {
             try {
               await ensureDefaultSchedules(
-                connection,
+                gateway,
                 scheduled.map(r => ({
                   runnerId: r.id,
                   destination: host.urlOf(r.id),

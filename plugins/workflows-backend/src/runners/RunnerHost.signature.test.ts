@@ -144,15 +144,21 @@ describe('runner endpoint signature checks', () => {
     expect(executions).toEqual([]);
   });
 
-  it('answers 404 for an unknown runner', async () => {
-    const { server } = await startWith({
+  it('answers 404 for an unknown runner to a validly signed request', async () => {
+    const { server, url } = await startWith({
       token: 'token',
       currentSigningKey: CURRENT,
       nextSigningKey: NEXT,
     });
     const response = await request(server)
       .post('/api/workflows/runners/nope')
+      .set('content-type', 'application/json')
+      .set(
+        'upstash-signature',
+        await sign(body, url.replace(/counter$/, 'nope')),
+      )
       .send(body);
     expect(response.status).toBe(404);
+    expect(response.body.error.message).toBe('No runner "nope"');
   });
 });

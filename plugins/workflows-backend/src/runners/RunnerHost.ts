@@ -4,12 +4,20 @@ import type {
   RunnerServices,
   WorkflowRunner,
 } from '@internal/plugin-workflows-node';
-import { Client as QStashClient, Receiver } from '@upstash/qstash';
-import { Client as WorkflowClient, serve } from '@upstash/workflow';
+import { Receiver } from '@upstash/qstash';
+import { serve } from '@upstash/workflow';
+import type { QStashGateway } from '../qstash/QStashGateway';
 import express from 'express';
 import Router from 'express-promise-router';
 import { RunJournal } from '../database/RunJournal';
 import type { WorkflowDefinitionRow } from '../database/WorkflowStore';
+import {
+  DeliveryGuard,
+  requireSignatureHeader,
+  sendRefusal,
+  SIGNATURE_HEADER,
+} from './deliveryGuard';
+import { withEarlyErrorsReported } from './earlyErrors';
 import { sendDiscordFailureAlert } from './failureAlert';
 import { journaledContext } from './journaledContext';
 import { QStashConnection } from './qstashConnection';
@@ -21,11 +29,15 @@ type Handler = (request: Request) => Promise<Response>;
 
 export interface RunnerHostOptions {
   connection: QStashConnection | undefined;
+  /** Built from the connection; the SDK clients come from it. */
+  gateway: QStashGateway | undefined;
   /** Public base URL of this plugin as QStash reaches it, e.g. https://portal/api/workflows */
   pluginBaseUrl: string;
   /** Where operators open a run, for alert links. */
   runUrl(workflowId: string, runId: string): string;
   journal: RunJournal;
+  /** Refuses replayed tokens and duplicate executions of a step. */
+  deliveryGuard: DeliveryGuard;
   logger: LoggerService;
   discordWebhookUrl?: string;
 }
@@ -94,55 +106,59 @@ export class RunnerHost {
     const router = Router();
     router.post(
       '/runners/:runnerId',
+      requireSignatureHeader,
       express.raw({ type: () => true, limit: MAX_BODY }),
       async (req, res) => {
-        const runner = this.runners.get(req.params.runnerId);
-        if (!runner) {
-          res.status(404).json({
-            error: {
-              name: 'NotFoundError',
-              message: `No runner "${req.params.runnerId}"`,
-            },
-          });
-          return;
-        }
         const disabled = this.disabledReason();
         if (disabled) {
-          res.status(503).json({
-            error: { name: 'ServiceUnavailableError', message: disabled },
+          sendRefusal(res, {
+            status: 503,
+            name: 'ServiceUnavailableError',
+            message: disabled,
           });
           return;
         }
         const rawBody = Buffer.isBuffer(req.body)
           ? req.body.toString('utf8')
           : '';
-        const signature = req.header('upstash-signature');
-        const url = this.urlOf(runner.id);
-        if (!signature) {
-          res.status(401).json({
-            error: {
-              name: 'AuthenticationError',
-              message: 'Missing Upstash-Signature header',
-            },
-          });
-          return;
-        }
+        const signature = req.header(SIGNATURE_HEADER)!;
+        // Verified against the URL asked for, known runner or not: only a
+        // caller with a valid signature learns whether the id exists.
+        const url = this.urlOf(req.params.runnerId);
         if (!(await this.verify(signature, rawBody, url))) {
-          res.status(401).json({
-            error: {
-              name: 'AuthenticationError',
-              message:
-                'Upstash-Signature does not match this request (key, body, URL or expiry)',
-            },
+          sendRefusal(res, {
+            status: 401,
+            name: 'AuthenticationError',
+            message:
+              'Upstash-Signature does not match this request (key, body, URL or expiry)',
           });
           return;
         }
-        const response = await this.handlerFor(runner)(
-          new Request(url, {
-            method: 'POST',
-            headers: toHeaders(req.headers),
-            body: rawBody,
-          }),
+        const tokenRefusal = await this.options.deliveryGuard.admitToken(
+          signature,
+        );
+        if (tokenRefusal) {
+          sendRefusal(res, tokenRefusal);
+          return;
+        }
+        const runner = this.runners.get(req.params.runnerId);
+        if (!runner) {
+          sendRefusal(res, {
+            status: 404,
+            name: 'NotFoundError',
+            message: `No runner "${req.params.runnerId}"`,
+          });
+          return;
+        }
+        const request = new Request(url, {
+          method: 'POST',
+          headers: toHeaders(req.headers),
+          body: rawBody,
+        });
+        const response = await this.options.deliveryGuard.executeOnce(
+          request,
+          rawBody,
+          () => this.handlerFor(runner)(request),
         );
         res.status(response.status);
         response.headers.forEach((value, key) => res.setHeader(key, value));
@@ -169,13 +185,9 @@ export class RunnerHost {
   }
 
   private services(): RunnerServices {
-    const connection = this.options.connection!;
     return {
       urlOf: id => this.urlOf(id),
-      workflowClient: new WorkflowClient({
-        baseUrl: connection.url,
-        token: connection.token,
-      }),
+      workflowClient: this.options.gateway!.sdkClients().workflow,
       logger: this.options.logger,
     };
   }
@@ -190,13 +202,15 @@ export class RunnerHost {
       async context => {
         const attempt =
           Number(context.headers.get('upstash-retried') ?? 0) || 0;
-        const result = await runner.run(
-          journaledContext(context, {
-            journal,
-            workflowId: runner.id,
-            attempt,
-          }),
-          services,
+        const result = await withEarlyErrorsReported(context, () =>
+          runner.run(
+            journaledContext(context, {
+              journal,
+              workflowId: runner.id,
+              attempt,
+            }),
+            services,
+          ),
         );
         // Reached only on the call that replays every step: the run is complete.
         await journal.runSucceeded(context.workflowRunId);
@@ -211,10 +225,7 @@ export class RunnerHost {
           QSTASH_CURRENT_SIGNING_KEY: connection.currentSigningKey,
           QSTASH_NEXT_SIGNING_KEY: connection.nextSigningKey,
         },
-        qstashClient: new QStashClient({
-          baseUrl: connection.url,
-          token: connection.token,
-        }),
+        qstashClient: this.options.gateway!.sdkClients().qstash,
         receiver: new Receiver({
           currentSigningKey: connection.currentSigningKey!,
           nextSigningKey: connection.nextSigningKey!,
