@@ -72,7 +72,12 @@ export interface RunStore {
   upsertSyncedRun(run: SyncedRun, fingerprint: string): Promise<boolean>;
   /** Runs still marked running, oldest first: the sync re-reads them. */
   listActiveRuns(workflowId: string, limit: number): Promise<string[]>;
-  figures(workflowId: string, since: Date): Promise<WorkflowRunFigures>;
+  lastRun(workflowId: string): Promise<WorkflowRunFigures['lastRun']>;
+  /** Finished runs since `since`: counts and median duration. */
+  windowFigures(
+    workflowId: string,
+    since: Date,
+  ): Promise<Omit<WorkflowRunFigures, 'lastRun'>>;
   /** Deletes runs that started before `cutoff`, with their steps. */
   pruneStartedBefore(cutoff: Date): Promise<number>;
   readSyncWatermark(workflowId: string): Promise<number | null>;
@@ -520,7 +525,7 @@ export class KnexRunStore implements RunStore {
     return rows.map(r => r.run_id);
   }
 
-  async figures(workflowId: string, since: Date): Promise<WorkflowRunFigures> {
+  async lastRun(workflowId: string): Promise<WorkflowRunFigures['lastRun']> {
     const last = await this.db<RunRow>('workflow_runs')
       .where({ workflow_id: workflowId })
       .orderBy([
@@ -528,22 +533,36 @@ export class KnexRunStore implements RunStore {
         { column: 'run_id', order: 'desc' },
       ])
       .first();
+    return last
+      ? {
+          runId: last.run_id,
+          status: last.status,
+          startedAt: toIso(last.started_at),
+          finishedAt: toIsoOrNull(last.finished_at),
+        }
+      : null;
+  }
+
+  async windowFigures(
+    workflowId: string,
+    since: Date,
+  ): Promise<Omit<WorkflowRunFigures, 'lastRun'>> {
     const finishedInWindow = () =>
       this.db<RunRow>('workflow_runs')
         .where({ workflow_id: workflowId })
         .where('finished_at', '>=', dateParam(this.db, since))
         .whereIn('status', ['succeeded', 'failed']);
-    const counts = await finishedInWindow()
+    const counts = (await finishedInWindow()
       .select(
         this.db.raw('count(*) as finished'),
         this.db.raw(
           "sum(case when status = 'succeeded' then 1 else 0 end) as succeeded",
         ),
       )
-      .first();
-    const finished = Number(
-      (counts as { finished?: number | string } | undefined)?.finished ?? 0,
-    );
+      .first()) as
+      | { finished?: number | string; succeeded?: number | string | null }
+      | undefined;
+    const finished = Number(counts?.finished ?? 0);
     let p50DurationMs: number | null = null;
     if (finished > 0) {
       const median = await finishedInWindow()
@@ -554,18 +573,8 @@ export class KnexRunStore implements RunStore {
       p50DurationMs = median ? Number(median.duration_ms) : null;
     }
     return {
-      lastRun: last
-        ? {
-            runId: last.run_id,
-            status: last.status,
-            startedAt: toIso(last.started_at),
-            finishedAt: toIsoOrNull(last.finished_at),
-          }
-        : null,
       finished,
-      succeeded: Number(
-        (counts as { succeeded?: number | string } | undefined)?.succeeded ?? 0,
-      ),
+      succeeded: Number(counts?.succeeded ?? 0),
       p50DurationMs,
     };
   }

@@ -17,6 +17,12 @@ import type { QStashGateway } from '../qstash/QStashGateway';
 import { formatRunLog } from './runLog';
 
 const WEEK_MS = 7 * 24 * 3600_000;
+/**
+ * The 7-day figures are aggregates over thousands of runs: a few seconds old
+ * is fine, and it keeps the workflows table cheap to load. The last run is
+ * always read fresh.
+ */
+const WINDOW_FIGURES_TTL_MS = 10_000;
 
 /** When the schedule fires next, or null (no schedule, or one croner cannot read). */
 export function nextFireTime(
@@ -37,6 +43,14 @@ export function nextFireTime(
 
 /** Workflows, their run history and run operations, without permission checks. */
 export class WorkflowsService {
+  private readonly windowFiguresCache = new Map<
+    string,
+    {
+      at: number;
+      value: Promise<Awaited<ReturnType<RunStore['windowFigures']>>>;
+    }
+  >();
+
   constructor(
     private readonly options: {
       workflows: WorkflowStore;
@@ -63,12 +77,12 @@ export class WorkflowsService {
 
   async overview(workflow: WorkflowSummary): Promise<WorkflowOverview> {
     const now = this.now();
-    const figures = await this.options.runs.figures(
-      workflow.id,
-      new Date(now.getTime() - WEEK_MS),
-    );
+    const [lastRun, figures] = await Promise.all([
+      this.options.runs.lastRun(workflow.id),
+      this.windowFigures(workflow.id, now),
+    ]);
     const stats: WorkflowStats = {
-      lastRun: figures.lastRun,
+      lastRun,
       nextRunAt: nextFireTime(workflow.schedule, now),
       runs7d: figures.finished,
       successRate7d:
@@ -76,6 +90,21 @@ export class WorkflowsService {
       p50DurationMs7d: figures.p50DurationMs,
     };
     return { ...workflow, stats };
+  }
+
+  private windowFigures(workflowId: string, now: Date) {
+    const cached = this.windowFiguresCache.get(workflowId);
+    if (cached && now.getTime() - cached.at < WINDOW_FIGURES_TTL_MS) {
+      return cached.value;
+    }
+    const value = this.options.runs.windowFigures(
+      workflowId,
+      new Date(now.getTime() - WEEK_MS),
+    );
+    this.windowFiguresCache.set(workflowId, { at: now.getTime(), value });
+    // A failed read must not be served from the cache.
+    value.catch(() => this.windowFiguresCache.delete(workflowId));
+    return value;
   }
 
   async listRuns(
