@@ -2,15 +2,17 @@ import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import workflowsPlugin from '@internal/plugin-workflows/alpha';
+import { homeModule } from './modules/home';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 
-export default createApp({
-  features: [
-    catalogPlugin,
-    userSettingsPlugin,
-    workflowsPlugin,
-    navModule,
-    signInModule,
-  ],
-});
+/** The portal's pages and navigation; the tests render the same list, signed in. */
+export const appFeatures = [
+  catalogPlugin,
+  userSettingsPlugin,
+  workflowsPlugin,
+  homeModule,
+  navModule,
+];
+
+export default createApp({ features: [...appFeatures, signInModule] });

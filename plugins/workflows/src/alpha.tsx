@@ -13,7 +13,7 @@ import {
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import { workflowsApiRef } from './api/WorkflowsApi';
 import { WorkflowsClient } from './api/WorkflowsClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runRouteRef, workflowRouteRef } from './routes';
 
 const workflowsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -46,5 +46,9 @@ const workflowsPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'workflows',
   extensions: [workflowsApi, workflowsPage],
-  routes: convertLegacyRouteRefs({ root: rootRouteRef }),
+  routes: convertLegacyRouteRefs({
+    root: rootRouteRef,
+    workflow: workflowRouteRef,
+    run: runRouteRef,
+  }),
 });

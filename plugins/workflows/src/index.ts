@@ -5,5 +5,5 @@
  */
 export { workflowsPlugin, WorkflowsPage } from './plugin';
 export { workflowsApiRef } from './api/WorkflowsApi';
-export type { WorkflowsApi } from './api/WorkflowsApi';
+export type { RunLogDownload, WorkflowsApi } from './api/WorkflowsApi';
 export { WorkflowsClient } from './api/WorkflowsClient';

@@ -7,7 +7,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { workflowsApiRef } from './api/WorkflowsApi';
 import { WorkflowsClient } from './api/WorkflowsClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runRouteRef, workflowRouteRef } from './routes';
 
 /** The workflows plugin for apps on the legacy frontend system. */
 export const workflowsPlugin = createPlugin({
@@ -21,6 +21,8 @@ export const workflowsPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    workflow: workflowRouteRef,
+    run: runRouteRef,
   },
 });
 

@@ -1,3 +1,17 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
 export const rootRouteRef = createRouteRef({ id: 'workflows' });
+
+/** One workflow: its stats, schedule and runs. */
+export const workflowRouteRef = createSubRouteRef({
+  id: 'workflows/workflow',
+  parent: rootRouteRef,
+  path: '/:workflowId',
+});
+
+/** One run and its steps; failure alerts link here, keep the path. */
+export const runRouteRef = createSubRouteRef({
+  id: 'workflows/run',
+  parent: rootRouteRef,
+  path: '/:workflowId/runs/:runId',
+});

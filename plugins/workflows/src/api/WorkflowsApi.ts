@@ -1,17 +1,46 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  CancelRunResponse,
   GetRunResponse,
+  ListRunsQuery,
   ListRunsResponse,
   ListWorkflowsResponse,
+  TriggerRunRequest,
+  TriggerRunResponse,
+  WorkflowOverview,
 } from '@internal/plugin-workflows-common';
 
-/** Talks to the workflows backend plugin. */
+/** The text of a run's log, as the backend names the download. */
+export type RunLogDownload = {
+  blob: Blob;
+  filename: string;
+};
+
+/** Talks to the workflows backend plugin; every response is schema-checked. */
 export interface WorkflowsApi {
+  /** Every workflow the caller may read, with its stats. */
   listWorkflows(): Promise<ListWorkflowsResponse>;
-  /** Runs of a hosted runner, newest first. */
-  listRuns(workflowId: string): Promise<ListRunsResponse>;
-  /** One run and the journal of its steps. */
-  getRun(workflowId: string, runId: string): Promise<GetRunResponse>;
+  getWorkflow(workflowId: string): Promise<WorkflowOverview>;
+  /** Runs matching the query, newest first; page on with `nextCursor`. */
+  listRuns(query: ListRunsQuery): Promise<ListRunsResponse>;
+  /** One run and its steps. */
+  getRun(runId: string): Promise<GetRunResponse>;
+  /**
+   * Follows a run: calls `onEvent` with the whole run at connect and on every
+   * change. Resolves when the server closes the stream (the run finished),
+   * rejects when the stream cannot be read.
+   */
+  streamRun(
+    runId: string,
+    onEvent: (event: GetRunResponse) => void,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
+  downloadRunLog(runId: string): Promise<RunLogDownload>;
+  triggerRun(
+    workflowId: string,
+    request: TriggerRunRequest,
+  ): Promise<TriggerRunResponse>;
+  cancelRun(runId: string): Promise<CancelRunResponse>;
 }
 
 export const workflowsApiRef = createApiRef<WorkflowsApi>({

@@ -1,11 +1,73 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  GetRunResponse,
-  ListRunsResponse,
-  ListWorkflowsResponse,
+import {
+  cancelRunResponseSchema,
+  getRunResponseSchema,
+  listRunsResponseSchema,
+  listWorkflowsResponseSchema,
+  runStreamEventSchema,
+  triggerRunResponseSchema,
+  workflowOverviewSchema,
+  type CancelRunResponse,
+  type GetRunResponse,
+  type ListRunsQuery,
+  type ListRunsResponse,
+  type ListWorkflowsResponse,
+  type TriggerRunRequest,
+  type TriggerRunResponse,
+  type WorkflowOverview,
 } from '@internal/plugin-workflows-common';
-import { WorkflowsApi } from './WorkflowsApi';
+import { readEventStream } from './readEventStream';
+import type { RunLogDownload, WorkflowsApi } from './WorkflowsApi';
+
+/** The backend answered with a body the common schema does not accept. */
+export class UnexpectedResponseError extends Error {
+  constructor(request: string, problem: string) {
+    super(`Unexpected response from ${request}: ${problem}`);
+    this.name = 'UnexpectedResponseError';
+  }
+}
+
+/** What the client needs of a zod schema (zod itself is a dependency of -common). */
+type ResponseSchema<T> = {
+  safeParse(value: unknown):
+    | { success: true; data: T }
+    | {
+        success: false;
+        error: { issues: { path: (string | number)[]; message: string }[] };
+      };
+};
+
+function parseWith<T>(
+  schema: ResponseSchema<T>,
+  value: unknown,
+  request: string,
+): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      issue => `${issue.path.join('.') || '(body)'}: ${issue.message}`,
+    );
+    throw new UnexpectedResponseError(request, problems.join('; '));
+  }
+  return result.data;
+}
+
+function filenameFrom(contentDisposition: string | null): string | undefined {
+  if (!contentDisposition) return undefined;
+  const encoded = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(contentDisposition);
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded[1].trim());
+    } catch {
+      // Fall through to the plain parameter.
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(contentDisposition);
+  return plain?.[1].trim();
+}
+
+const segment = encodeURIComponent;
 
 export class WorkflowsClient implements WorkflowsApi {
   private readonly discoveryApi: DiscoveryApi;
@@ -17,29 +79,135 @@ export class WorkflowsClient implements WorkflowsApi {
   }
 
   async listWorkflows(): Promise<ListWorkflowsResponse> {
-    return this.get<ListWorkflowsResponse>('/workflows');
+    return this.json(listWorkflowsResponseSchema, 'GET', '/workflows');
   }
 
-  async listRuns(workflowId: string): Promise<ListRunsResponse> {
-    return this.get<ListRunsResponse>(
-      `/workflows/${encodeURIComponent(workflowId)}/runs`,
+  async getWorkflow(workflowId: string): Promise<WorkflowOverview> {
+    return this.json(
+      workflowOverviewSchema,
+      'GET',
+      `/workflows/${segment(workflowId)}`,
     );
   }
 
-  async getRun(workflowId: string, runId: string): Promise<GetRunResponse> {
-    return this.get<GetRunResponse>(
-      `/workflows/${encodeURIComponent(workflowId)}/runs/${encodeURIComponent(
-        runId,
-      )}`,
+  async listRuns(query: ListRunsQuery): Promise<ListRunsResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const search = params.toString();
+    return this.json(
+      listRunsResponseSchema,
+      'GET',
+      `/runs${search ? `?${search}` : ''}`,
     );
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getRun(runId: string): Promise<GetRunResponse> {
+    return this.json(getRunResponseSchema, 'GET', `/runs/${segment(runId)}`);
+  }
+
+  async streamRun(
+    runId: string,
+    onEvent: (event: GetRunResponse) => void,
+    options?: { signal?: AbortSignal },
+  ): Promise<void> {
+    const path = `/runs/${segment(runId)}/stream`;
+    const response = await this.send('GET', path, {
+      headers: { accept: 'text/event-stream' },
+      signal: options?.signal,
+    });
+    if (!response.body) {
+      throw new UnexpectedResponseError(
+        `GET ${path}`,
+        'the stream has no body',
+      );
+    }
+    await readEventStream(response.body, data => {
+      let event: unknown;
+      try {
+        event = JSON.parse(data);
+      } catch {
+        throw new UnexpectedResponseError(
+          `GET ${path}`,
+          `an event is not JSON: ${data.slice(0, 80)}`,
+        );
+      }
+      onEvent(parseWith(runStreamEventSchema, event, `GET ${path}`));
+    });
+  }
+
+  async downloadRunLog(runId: string): Promise<RunLogDownload> {
+    const response = await this.send('GET', `/runs/${segment(runId)}/log`);
+    return {
+      blob: await response.blob(),
+      filename:
+        filenameFrom(response.headers.get('content-disposition')) ??
+        `${runId}.log`,
+    };
+  }
+
+  async triggerRun(
+    workflowId: string,
+    request: TriggerRunRequest,
+  ): Promise<TriggerRunResponse> {
+    return this.json(
+      triggerRunResponseSchema,
+      'POST',
+      `/workflows/${segment(workflowId)}/trigger`,
+      request,
+    );
+  }
+
+  async cancelRun(runId: string): Promise<CancelRunResponse> {
+    return this.json(
+      cancelRunResponseSchema,
+      'POST',
+      `/runs/${segment(runId)}/cancel`,
+    );
+  }
+
+  private async json<T>(
+    schema: ResponseSchema<T>,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await this.send(
+      method,
+      path,
+      body === undefined
+        ? {}
+        : {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
+    let value: unknown;
+    try {
+      value = await response.json();
+    } catch {
+      throw new UnexpectedResponseError(
+        `${method} ${path}`,
+        'the body is not JSON',
+      );
+    }
+    return parseWith(schema, value, `${method} ${path}`);
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    init: RequestInit = {},
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('workflows');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      ...init,
+      method,
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -1,14 +1,15 @@
 import { Route, Routes } from 'react-router-dom';
-import { WorkflowRunsPage } from './WorkflowRunsPage';
+import { RunPage } from './RunPage';
+import { WorkflowPage } from './WorkflowPage';
 import { WorkflowsPage } from './WorkflowsPage';
 
-/** The plugin's pages: the workflow list, and the runs of one workflow. */
+/** The plugin's pages: all workflows, one workflow, one run. */
 export function WorkflowsRouter() {
   return (
     <Routes>
       <Route path="/" element={<WorkflowsPage />} />
-      <Route path="/:workflowId" element={<WorkflowRunsPage />} />
-      <Route path="/:workflowId/runs/:runId" element={<WorkflowRunsPage />} />
+      <Route path="/:workflowId" element={<WorkflowPage />} />
+      <Route path="/:workflowId/runs/:runId" element={<RunPage />} />
     </Routes>
   );
 }

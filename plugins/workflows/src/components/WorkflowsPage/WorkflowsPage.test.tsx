@@ -1,101 +1,160 @@
-import { ResponseError } from '@backstage/errors';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import type { WorkflowsApi } from '../../api/WorkflowsApi';
-import { workflowsApiRef } from '../../api/WorkflowsApi';
-import { rootRouteRef } from '../../routes';
-import { WorkflowsPage } from './WorkflowsPage';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { aWorkflow, fromNow } from '../../__testUtils__/fixtures';
+import {
+  API_URL,
+  renderWorkflowsAt,
+} from '../../__testUtils__/renderWorkflows';
 
-function apiReturning(
-  result: Awaited<ReturnType<WorkflowsApi['listWorkflows']>> | Error,
-): WorkflowsApi {
-  return {
-    listWorkflows: async () => {
-      if (result instanceof Error) throw result;
-      return result;
-    },
-    listRuns: async () => ({ items: [] }),
-    getRun: async () => {
-      throw new Error('not used by the list page');
-    },
-  };
-}
+const server = setupServer();
+registerMswTestHooks(server);
+
+const listed = (items: unknown[]) =>
+  http.get(`${API_URL}/workflows`, () =>
+    HttpResponse.json({ items, totalCount: items.length }),
+  );
 
 describe('WorkflowsPage', () => {
-  it('lists workflows with owner, endpoint and a readable schedule', async () => {
-    const api = apiReturning({
-      totalCount: 1,
-      items: [
-        {
-          id: 'cars',
-          title: 'Car registrations update',
-          description: 'Monthly new registrations by make',
-          owner: 'group:default/data',
-          source: 'runner',
-          endpoint: 'http://localhost:7007/api/workflows/runners/cars',
-          schedule: { cron: '0 0-10 * * 1-5', timezone: 'UTC' },
-          requiredEnv: ['QSTASH_TOKEN'],
-          updatedAt: '2026-11-25T00:00:00.000Z',
-        },
-      ],
-    });
-    await renderInTestApp(
-      <TestApiProvider apis={[[workflowsApiRef, api]]}>
-        <WorkflowsPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/workflows': rootRouteRef } },
+  it('shows each workflow with its schedule, last and next run, success rate and p50', async () => {
+    server.use(
+      listed([
+        aWorkflow({
+          stats: {
+            lastRun: {
+              runId: 'wfr_last',
+              status: 'failed',
+              startedAt: fromNow(-5 * 60_000),
+              finishedAt: fromNow(-4 * 60_000),
+            },
+            nextRunAt: fromNow(2 * 3_600_000),
+            runs7d: 12,
+            successRate7d: 0.75,
+            p50DurationMs7d: 12_400,
+          },
+        }),
+        aWorkflow({
+          id: 'coe-results',
+          title: 'COE results update',
+          source: 'config',
+          endpoint: 'https://jobs.example.com/workflows/coe',
+          schedule: null,
+          requiredEnv: [],
+        }),
+      ]),
     );
+    await renderWorkflowsAt(server, '/workflows');
+
+    const cars = await screen.findByTestId('workflow-cars');
     expect(
-      await screen.findByText('Car registrations update'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('group:default/data')).toBeInTheDocument();
+      within(cars).getByText('Owner group:default/data-platform'),
+    ).toBeVisible();
     expect(
-      screen.getByText('http://localhost:7007/api/workflows/runners/cars'),
-    ).toBeInTheDocument();
-    expect(screen.getByText(/Monday through Friday/)).toBeInTheDocument();
-    expect(screen.getByText('Hosted')).toBeInTheDocument();
-    expect(screen.getByText('1 env variable')).toBeInTheDocument();
-    // Hosted runners link to their runs.
+      within(cars).getByText(
+        'http://localhost:7007/api/workflows/runners/cars',
+      ),
+    ).toBeVisible();
     expect(
-      screen.getByRole('link', { name: 'Car registrations update' }),
+      within(cars).getByText(/Monday through Friday \(UTC\)/),
+    ).toBeVisible();
+    expect(within(cars).getByText('in 2 hours')).toBeVisible();
+    expect(within(cars).getByText('5 minutes ago')).toBeVisible();
+    expect(
+      within(cars).getByRole('link', {
+        name: 'Last run of Car registrations update: Failed',
+      }),
+    ).toHaveAttribute('href', '/workflows/cars/runs/wfr_last');
+    expect(within(cars).getByText('75 % succeeded')).toBeVisible();
+    expect(within(cars).getByText('of 12 finished runs')).toBeVisible();
+    expect(within(cars).getByText('p50 12.4 s')).toBeVisible();
+    expect(within(cars).getByText('Needs 1 env variable')).toBeVisible();
+
+    const coe = screen.getByTestId('workflow-coe-results');
+    expect(within(coe).getByText('Tracked')).toBeVisible();
+    expect(within(coe).getByText('Not scheduled')).toBeVisible();
+    expect(within(coe).getByText('No runs yet')).toBeVisible();
+    expect(within(coe).getByText('No finished runs')).toBeVisible();
+    expect(within(coe).queryByText(/^p50/)).not.toBeInTheDocument();
+    expect(within(coe).queryByText(/^Needs/)).not.toBeInTheDocument();
+    expect(screen.getByText('2 workflows')).toBeVisible();
+  });
+
+  it('links every workflow title, tracked ones too, to its workflow page', async () => {
+    server.use(
+      listed([
+        aWorkflow(),
+        aWorkflow({ id: 'coe results', title: 'COE', source: 'config' }),
+      ]),
+    );
+    await renderWorkflowsAt(server, '/workflows');
+    expect(
+      await screen.findByRole('link', { name: 'Car registrations update' }),
     ).toHaveAttribute('href', '/workflows/cars');
+    expect(screen.getByRole('link', { name: 'COE' })).toHaveAttribute(
+      'href',
+      '/workflows/coe%20results',
+    );
+  });
+
+  it('shows progress while the list loads', async () => {
+    let release: () => void = () => {};
+    server.use(
+      http.get(`${API_URL}/workflows`, async () => {
+        await new Promise<void>(resolve => {
+          release = resolve;
+        });
+        return HttpResponse.json({ items: [], totalCount: 0 });
+      }),
+    );
+    await renderWorkflowsAt(server, '/workflows');
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+    release();
+    expect(await screen.findByText('No workflows yet')).toBeVisible();
   });
 
   it('explains how to add workflows when there are none', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[[workflowsApiRef, apiReturning({ items: [], totalCount: 0 })]]}
-      >
-        <WorkflowsPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/workflows': rootRouteRef } },
-    );
-    expect(await screen.findByText('No workflows yet')).toBeInTheDocument();
+    server.use(listed([]));
+    await renderWorkflowsAt(server, '/workflows');
+    expect(await screen.findByText('No workflows yet')).toBeVisible();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 
-  it('shows the backend error instead of an empty table', async () => {
-    const response = new Response(
-      JSON.stringify({
-        error: {
-          name: 'NotAllowedError',
-          message: 'Missing permission workflows.workflow.read',
-        },
-        request: { method: 'GET', url: '/api/workflows/workflows' },
-        response: { statusCode: 403 },
-      }),
-      { status: 403, headers: { 'content-type': 'application/json' } },
+  it('says which permission is missing when the backend denies the list', async () => {
+    server.use(
+      http.get(`${API_URL}/workflows`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'Missing permission workflows.workflow.read',
+            },
+            request: { method: 'GET', url: '/api/workflows/workflows' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
     );
-    const error = await ResponseError.fromResponse(response);
-    await renderInTestApp(
-      <TestApiProvider apis={[[workflowsApiRef, apiReturning(error)]]}>
-        <WorkflowsPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/workflows': rootRouteRef } },
-    );
-    const shown = await screen.findAllByText(
-      /Missing permission workflows\.workflow\.read/,
-    );
-    expect(shown.length).toBeGreaterThan(0);
+    await renderWorkflowsAt(server, '/workflows');
+    expect(await screen.findByText(/Permission denied/)).toBeVisible();
+    expect(
+      screen.getByText(/Missing permission workflows\.workflow\.read/),
+    ).toBeVisible();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('fails loudly, naming the field, when the backend answers in another shape', async () => {
+    server.use(
+      listed([{ ...aWorkflow(), stats: { ...aWorkflow().stats, runs7d: -1 } }]),
+    );
+    await renderWorkflowsAt(server, '/workflows');
+    expect(
+      (
+        await screen.findAllByText(
+          /Unexpected response from GET \/workflows: items\.0\.stats\.runs7d/,
+        )
+      )[0],
+    ).toBeVisible();
   });
 });

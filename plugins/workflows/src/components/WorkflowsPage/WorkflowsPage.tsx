@@ -5,24 +5,21 @@ import {
   Header,
   Page,
   Progress,
-  ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import useAsync from 'react-use/esm/useAsync';
-import { workflowsApiRef } from '../../api/WorkflowsApi';
+import { useWorkflows } from '../../hooks/useWorkflow';
+import { LoadError } from '../shared/errors';
 import { WorkflowsTable } from './WorkflowsTable';
 
 export function WorkflowsPage() {
-  const api = useApi(workflowsApiRef);
-  const { value, loading, error } = useAsync(() => api.listWorkflows(), [api]);
+  const { workflows, loading, error } = useWorkflows();
 
   let body;
   if (loading) {
     body = <Progress />;
   } else if (error) {
-    body = <ResponseErrorPanel error={error} />;
-  } else if (!value || value.items.length === 0) {
+    body = <LoadError error={error} what="list of workflows" />;
+  } else if (!workflows || workflows.items.length === 0) {
     body = (
       <EmptyState
         missing="data"
@@ -31,7 +28,7 @@ export function WorkflowsPage() {
       />
     );
   } else {
-    body = <WorkflowsTable items={value.items} />;
+    body = <WorkflowsTable items={workflows.items} />;
   }
 
   return (
@@ -43,16 +40,17 @@ export function WorkflowsPage() {
       <Content>
         <ContentHeader
           title={
-            value
-              ? `${value.totalCount} workflow${
-                  value.totalCount === 1 ? '' : 's'
+            workflows
+              ? `${workflows.totalCount} workflow${
+                  workflows.totalCount === 1 ? '' : 's'
                 }`
               : 'Workflows'
           }
         >
           <SupportButton>
             Every workflow the portal knows: runners hosted by this backend and
-            workflows tracked by the URL QStash delivers to.
+            workflows tracked by the URL QStash delivers to. Open one for its
+            schedule, runs and manual trigger.
           </SupportButton>
         </ContentHeader>
         {body}

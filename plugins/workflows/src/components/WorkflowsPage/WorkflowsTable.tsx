@@ -10,108 +10,144 @@ import Paper from '@mui/material/Paper';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
-import type { WorkflowSummary } from '@internal/plugin-workflows-common';
-import { rootRouteRef } from '../../routes';
-import { describeCron } from './describeCron';
+import type { WorkflowOverview } from '@internal/plugin-workflows-common';
+import { formatDuration } from '../shared/formatDuration';
+import { useRunPath, useWorkflowPath } from '../shared/links';
+import { RunStatusChip, runStatusLabel } from '../shared/RunStatusChip';
+import { ScheduleText } from '../shared/ScheduleText';
+import { formatSuccessRate } from '../shared/formatSuccessRate';
+import { RelativeTime } from '../shared/time';
 
-function ScheduleCell({ workflow }: { workflow: WorkflowSummary }) {
-  if (!workflow.schedule) {
+const nowrap = { whiteSpace: 'nowrap' } as const;
+
+function LastRunCell({ workflow }: { workflow: WorkflowOverview }) {
+  const runPath = useRunPath();
+  const { lastRun } = workflow.stats;
+  if (!lastRun) {
     return (
-      <Typography variant="body2" color="text.secondary">
-        Not scheduled
+      <Typography variant="body2" color="text.secondary" sx={nowrap}>
+        No runs yet
       </Typography>
     );
   }
-  const { cron, timezone } = workflow.schedule;
   return (
-    <Stack spacing={0.5}>
-      <Typography variant="body2" component="code" fontFamily="monospace">
-        {cron}
-      </Typography>
+    <Stack spacing={0.5} alignItems="flex-start">
+      <Link
+        to={runPath(workflow.id, lastRun.runId)}
+        aria-label={`Last run of ${workflow.title}: ${runStatusLabel(
+          lastRun.status,
+        )}`}
+      >
+        <RunStatusChip status={lastRun.status} />
+      </Link>
       <Typography variant="caption" color="text.secondary">
-        {describeCron(cron) ?? 'Unreadable cron expression'} ({timezone})
+        <RelativeTime iso={lastRun.startedAt} />
       </Typography>
     </Stack>
   );
 }
 
-export function WorkflowsTable({ items }: { items: WorkflowSummary[] }) {
-  const workflowsLink = useRouteRef(rootRouteRef)();
+function LastSevenDaysCell({ workflow }: { workflow: WorkflowOverview }) {
+  const { successRate7d, runs7d, p50DurationMs7d } = workflow.stats;
+  return (
+    <Stack spacing={0.25} sx={nowrap}>
+      <Typography variant="body2">
+        {successRate7d === null
+          ? 'No finished runs'
+          : `${formatSuccessRate(successRate7d)} succeeded`}
+      </Typography>
+      {runs7d > 0 && (
+        <Typography variant="caption" color="text.secondary">
+          of {runs7d} finished run{runs7d === 1 ? '' : 's'}
+        </Typography>
+      )}
+      {p50DurationMs7d !== null && (
+        <Typography variant="caption" color="text.secondary">
+          p50 {formatDuration(p50DurationMs7d)}
+        </Typography>
+      )}
+    </Stack>
+  );
+}
+
+function NeedsLine({ workflow }: { workflow: WorkflowOverview }) {
+  const count = workflow.requiredEnv.length;
+  if (count === 0) return null;
+  return (
+    <Tooltip title={workflow.requiredEnv.join(', ')}>
+      <Typography variant="caption" color="text.secondary">
+        Needs {count} env variable{count === 1 ? '' : 's'}
+      </Typography>
+    </Tooltip>
+  );
+}
+
+export function WorkflowsTable({ items }: { items: WorkflowOverview[] }) {
+  const workflowPath = useWorkflowPath();
   return (
     <TableContainer component={Paper}>
-      <Table aria-label="Workflows">
+      <Table
+        aria-label="Workflows"
+        // The theme lets cells break words anywhere, which squeezes columns.
+        sx={{ '& th, & td': { wordBreak: 'normal' } }}
+      >
         <TableHead>
           <TableRow>
-            <TableCell sx={{ width: '32%' }}>Workflow</TableCell>
-            <TableCell>Owner</TableCell>
-            <TableCell sx={{ width: '26%' }}>Endpoint</TableCell>
-            <TableCell sx={{ width: '20%' }}>Schedule</TableCell>
-            <TableCell>Needs</TableCell>
+            <TableCell sx={{ minWidth: 220 }}>Workflow</TableCell>
+            <TableCell sx={{ minWidth: 150 }}>Schedule</TableCell>
+            <TableCell sx={nowrap}>Last run</TableCell>
+            <TableCell sx={nowrap}>Last 7 days</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {items.map(workflow => (
             <TableRow key={workflow.id} data-testid={`workflow-${workflow.id}`}>
               <TableCell>
-                <Stack spacing={0.5}>
+                <Stack spacing={0.5} alignItems="flex-start">
                   <Stack direction="row" spacing={1} alignItems="center">
-                    {workflow.source === 'runner' ? (
-                      <Link
-                        to={`${workflowsLink}/${encodeURIComponent(
-                          workflow.id,
-                        )}`}
-                      >
-                        <Typography variant="subtitle2">
-                          {workflow.title}
-                        </Typography>
-                      </Link>
-                    ) : (
-                      <Typography variant="subtitle2">
+                    <Link to={workflowPath(workflow.id)}>
+                      <Typography variant="subtitle2" component="span">
                         {workflow.title}
                       </Typography>
-                    )}
+                    </Link>
                     <Chip
                       size="small"
                       variant="outlined"
                       label={
                         workflow.source === 'runner' ? 'Hosted' : 'Tracked'
                       }
+                      sx={{ m: 0 }}
                     />
                   </Stack>
                   <Typography variant="caption" color="text.secondary">
                     {workflow.description}
                   </Typography>
+                  <Typography variant="caption">
+                    Owner {workflow.owner}
+                  </Typography>
+                  <Typography
+                    variant="caption"
+                    fontFamily="monospace"
+                    color="text.secondary"
+                    // A URL may break anywhere; the column keeps room for words.
+                    sx={{ overflowWrap: 'anywhere' }}
+                  >
+                    {workflow.endpoint}
+                  </Typography>
+                  <NeedsLine workflow={workflow} />
                 </Stack>
               </TableCell>
-              <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                {workflow.owner}
+              <TableCell>
+                <ScheduleText
+                  schedule={workflow.schedule}
+                  nextRunAt={workflow.stats.nextRunAt}
+                />
               </TableCell>
               <TableCell>
-                <Typography
-                  variant="body2"
-                  fontFamily="monospace"
-                  sx={{ overflowWrap: 'anywhere' }}
-                >
-                  {workflow.endpoint}
-                </Typography>
+                <LastRunCell workflow={workflow} />
               </TableCell>
               <TableCell>
-                <ScheduleCell workflow={workflow} />
-              </TableCell>
-              <TableCell>
-                {workflow.requiredEnv.length === 0 ? (
-                  <Typography variant="body2" color="text.secondary">
-                    No variables
-                  </Typography>
-                ) : (
-                  <Tooltip title={workflow.requiredEnv.join(', ')}>
-                    <Typography variant="body2" sx={{ whiteSpace: 'nowrap' }}>
-                      {workflow.requiredEnv.length} env variable
-                      {workflow.requiredEnv.length === 1 ? '' : 's'}
-                    </Typography>
-                  </Tooltip>
-                )}
+                <LastSevenDaysCell workflow={workflow} />
               </TableCell>
             </TableRow>
           ))}

@@ -1,0 +1,112 @@
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { workflowsApiRef, type WorkflowsApi } from '@internal/plugin-workflows';
+import { fireEvent, screen } from '@testing-library/react';
+import { appFeatures } from './App';
+
+const notOnThisPage = async (): Promise<never> => {
+  throw new Error('not used by the Workflows page');
+};
+
+const cars: Awaited<ReturnType<WorkflowsApi['getWorkflow']>> = {
+  id: 'cars',
+  title: 'Car registrations update',
+  description: 'Monthly new registrations by make',
+  owner: 'group:default/data-platform',
+  source: 'runner',
+  endpoint: 'http://localhost:7007/api/workflows/runners/cars',
+  schedule: null,
+  requiredEnv: [],
+  updatedAt: '2026-11-25T00:00:00.000Z',
+  stats: {
+    lastRun: null,
+    nextRunAt: null,
+    runs7d: 0,
+    successRate7d: null,
+    p50DurationMs7d: null,
+  },
+};
+
+type Run = Awaited<ReturnType<WorkflowsApi['getRun']>>['run'];
+
+const run = (runId: string): Run => ({
+  runId,
+  workflowId: 'cars',
+  status: 'succeeded',
+  startedAt: '2026-11-25T01:00:00.000Z',
+  finishedAt: '2026-11-25T01:00:10.000Z',
+  durationMs: 10_000,
+  failedStep: null,
+  error: null,
+  label: null,
+  dlqId: null,
+  stepCount: 0,
+  updatedAt: '2026-11-25T01:00:10.000Z',
+});
+
+// The app wiring is under test here, not the client: a fake of the plugin API.
+const workflowsApi: WorkflowsApi = {
+  listWorkflows: async () => ({ totalCount: 1, items: [cars] }),
+  getWorkflow: async () => cars,
+  listRuns: async ({ cursor }) => {
+    if (cursor === 'oldest')
+      return { items: [run('wfr_oldest')], nextCursor: null };
+    if (cursor === 'older')
+      return { items: [run('wfr_older')], nextCursor: 'oldest' };
+    return { items: [run('wfr_newest')], nextCursor: 'older' };
+  },
+  getRun: notOnThisPage,
+  streamRun: async (runId, onEvent) => onEvent({ run: run(runId), steps: [] }),
+  downloadRunLog: notOnThisPage,
+  triggerRun: notOnThisPage,
+  cancelRun: notOnThisPage,
+};
+
+function renderAppAt(path: string) {
+  return renderTestApp({
+    features: appFeatures,
+    initialRouteEntries: [path],
+    apis: [[workflowsApiRef, workflowsApi]],
+  });
+}
+
+describe('App', () => {
+  it('opens the Workflows page at /', async () => {
+    renderAppAt('/');
+    expect(
+      await screen.findByRole('heading', { name: 'Workflows', level: 1 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'Car registrations update' }),
+    ).toHaveAttribute('href', '/workflows/cars');
+  });
+
+  it('opens a run at the path failure alerts link to', async () => {
+    renderAppAt('/workflows/cars/runs/wfr_alerted');
+    expect(
+      await screen.findByRole('region', { name: 'Run summary' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Run wfr_alerted')).toBeInTheDocument();
+  });
+
+  it('pages to older runs and back through the app history', async () => {
+    renderAppAt('/workflows/cars');
+    await screen.findByTestId('run-wfr_newest');
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByTestId('run-wfr_older');
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByTestId('run-wfr_oldest')).toBeInTheDocument();
+    expect(screen.getByText('Page 3')).toBeInTheDocument();
+    // Going back one page needs the cursors kept in the history entry.
+    fireEvent.click(screen.getByRole('button', { name: 'Previous page' }));
+    expect(await screen.findByTestId('run-wfr_older')).toBeInTheDocument();
+    expect(screen.getByText('Page 2')).toBeInTheDocument();
+  });
+
+  it('still answers an unknown path with the not-found page', async () => {
+    renderAppAt('/no-such-page');
+    expect(await screen.findByText(/page not found/i)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('heading', { name: 'Workflows', level: 1 }),
+    ).not.toBeInTheDocument();
+  });
+});

@@ -1,1 +1,0 @@
-export { WorkflowRunsPage } from './WorkflowRunsPage';
