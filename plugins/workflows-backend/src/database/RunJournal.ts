@@ -116,6 +116,16 @@ export class RunJournal {
           result.status === 'succeeded' ? summarizeOutput(result.output) : null,
         error_message: result.status === 'failed' ? result.error : null,
       });
+    if (result.status === 'succeeded') {
+      // Steps finished so far, for lists; the sync may later count the same.
+      const [{ n }] = await this.db('workflow_step_events')
+        .where({ run_id: runId, status: 'succeeded' })
+        .countDistinct({ n: 'step_name' });
+      await this.db('workflow_runs')
+        .where({ run_id: runId })
+        .where('step_count', '<', Number(n))
+        .update({ step_count: Number(n) });
+    }
     await this.touch(runId);
   }
 

@@ -485,7 +485,11 @@ export class KnexRunStore implements RunStore {
         // The journal knows the failing step by name even when QStash does not.
         failed_step: run.failedStep ?? existing?.failed_step ?? null,
         error: run.error ?? existing?.error ?? null,
-        step_count: run.steps.filter(s => s.group !== 'next').length,
+        step_count: Math.max(
+          Number(existing?.step_count ?? 0),
+          run.steps.filter(s => s.group !== 'next' && s.type !== 'Initial')
+            .length,
+        ),
         updated_at: new Date(),
         qstash_fingerprint: fingerprint,
       };
