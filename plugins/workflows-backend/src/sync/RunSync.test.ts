@@ -8,75 +8,17 @@ import { startQStashLocal } from '@internal/qstash-local';
 import type { WorkflowSummary } from '@internal/plugin-workflows-common';
 import { Client as WorkflowClient } from '@upstash/workflow';
 import { Knex } from 'knex';
-import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { KnexRunStore } from '../database/RunStore';
 import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { workflowsPlugin } from '../plugin';
 import { UpstashQStashGateway } from '../qstash/UpstashQStashGateway';
 import { RunSync } from './RunSync';
+import { startQStashProxy } from '../__testUtils__/qstashProxy';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
-
-type Fault = '429' | '500' | 'hang';
-
-/** Forwards to the local QStash; answers list calls with queued faults first. */
-async function startFaultyProxy(target: string) {
-  const faults: Fault[] = [];
-  let listCalls = 0;
-  const server = http.createServer((req, res) => {
-    const isList = req.url?.startsWith('/v2/workflows/logs') ?? false;
-    if (isList) listCalls += 1;
-    const fault = isList ? faults.shift() : undefined;
-    if (fault === '429') {
-      res.writeHead(429, {
-        'content-type': 'application/json',
-        'Burst-RateLimit-Limit': '10',
-        'Burst-RateLimit-Remaining': '0',
-        'Burst-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1),
-      });
-      res.end('{"error":"burst rate limit exceeded"}');
-      return;
-    }
-    if (fault === '500') {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end('{"error":"internal error"}');
-      return;
-    }
-    if (fault === 'hang') return; // never answers; the client times out
-    const chunks: Buffer[] = [];
-    req.on('data', c => chunks.push(c));
-    req.on('end', async () => {
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (typeof v === 'string' && k !== 'host') headers.set(k, v);
-      }
-      const upstream = await fetch(`${target}${req.url}`, {
-        method: req.method,
-        headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-      });
-      res.writeHead(upstream.status, {
-        'content-type': upstream.headers.get('content-type') ?? 'text/plain',
-      });
-      res.end(Buffer.from(await upstream.arrayBuffer()));
-    });
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    faults,
-    listCalls: () => listCalls,
-    close: () =>
-      new Promise(r => {
-        server.closeAllConnections();
-        server.close(r);
-      }),
-  };
-}
 
 const steps = createRunnerModule({
   id: 'steps',
@@ -103,7 +45,7 @@ async function waitUntilFinished(client: WorkflowClient, ids: string[]) {
 
 describe.each(databases.eachSupportedId())('run sync on %p', databaseId => {
   let qstash: Awaited<ReturnType<typeof startQStashLocal>>;
-  let proxy: Awaited<ReturnType<typeof startFaultyProxy>>;
+  let proxy: Awaited<ReturnType<typeof startQStashProxy>>;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let client: WorkflowClient;
   let knex: Knex;
@@ -141,7 +83,7 @@ describe.each(databases.eachSupportedId())('run sync on %p', databaseId => {
 
   beforeAll(async () => {
     qstash = await startQStashLocal({ port: 0, retryTimeScale: 0.0005 });
-    proxy = await startFaultyProxy(qstash.url);
+    proxy = await startQStashProxy(qstash.url);
     // The runner's own database is another one: the sync alone fills `knex`.
     backend = await startTestBackend({
       features: [

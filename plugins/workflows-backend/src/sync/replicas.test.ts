@@ -10,53 +10,19 @@ import {
 } from '@internal/plugin-workflows-node/testUtils';
 import { startQStashLocal } from '@internal/qstash-local';
 import { Client as WorkflowClient } from '@upstash/workflow';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { workflowsPlugin } from '../plugin';
+import { startQStashProxy } from '../__testUtils__/qstashProxy';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 
-/** Forwards to the local QStash and counts the workflow log list calls. */
-async function startCountingProxy(target: string) {
-  const calls: number[] = [];
-  const server = http.createServer(async (req, res) => {
-    if (req.url?.startsWith('/v2/workflows/logs')) calls.push(Date.now());
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (typeof v === 'string' && k !== 'host') headers.set(k, v);
-    }
-    const upstream = await fetch(`${target}${req.url}`, {
-      method: req.method,
-      headers,
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    res.writeHead(upstream.status, {
-      'content-type': upstream.headers.get('content-type') ?? 'text/plain',
-    });
-    res.end(Buffer.from(await upstream.arrayBuffer()));
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    close: () =>
-      new Promise(r => {
-        server.closeAllConnections();
-        server.close(r);
-      }),
-  };
-}
-
 describe('two backend replicas on one PostgreSQL', () => {
   it('sync each interval once and share the run history', async () => {
     const knex = await databases.init(POSTGRES_TEST_ID);
     const qstash = await startQStashLocal({ port: 0 });
-    const proxy = await startCountingProxy(qstash.url);
+    const proxy = await startQStashProxy(qstash.url);
     const tracked = {
       id: 'elsewhere',
       title: 'Hosted elsewhere',
@@ -98,7 +64,7 @@ describe('two backend replicas on one PostgreSQL', () => {
       const observeMs = 9_000;
       const started = Date.now();
       await new Promise(r => setTimeout(r, observeMs));
-      const inWindow = proxy.calls.filter(t => t >= started).length;
+      const inWindow = proxy.listCalls.filter(t => t >= started).length;
       // One replica per 2 s interval: about 4-5 calls, not 9-10.
       expect(inWindow).toBeGreaterThanOrEqual(2);
       expect(inWindow).toBeLessThanOrEqual(6);
