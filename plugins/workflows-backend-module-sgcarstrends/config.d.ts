@@ -15,6 +15,23 @@ export interface Config {
         baseUrl?: string;
         /** Largest ZIP accepted, in MiB. Default 50. */
         maxZipMegabytes?: number;
+        /**
+         * Largest uncompressed size of one CSV taken out of a ZIP, in MiB,
+         * counted while inflating. Default 64 (the cars CSV is 1.7 MiB).
+         */
+        maxEntryMegabytes?: number;
+        /**
+         * Largest uncompressed total of the CSVs taken out of one ZIP, in MiB.
+         * Default 128.
+         */
+        maxTotalMegabytes?: number;
+        /**
+         * Largest uncompressed/compressed size ratio of one CSV, checked once
+         * it has inflated 1 MiB. Default 100 (the real files deflate 3 to 12
+         * times). A ZIP over any of these limits fails the ingest step for
+         * good, without retries.
+         */
+        maxCompressionRatio?: number;
       };
       social?: {
         /** Record the messages instead of sending them. */

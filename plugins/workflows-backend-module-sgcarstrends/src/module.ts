@@ -8,10 +8,14 @@ import { applySgcarstrendsMigrations } from './ingest';
 import { createDatasetRunner } from './runners/datasetRunner';
 import { readRunnerSettings } from './runners/runnerSettings';
 import { createTriggerRunner } from './runners/triggerRunner';
+import { AuthorizedSocialPostsService } from './service/AuthorizedSocialPostsService';
 import {
   SAMPLE_DATA_PATH,
   createSampleDataRouter,
 } from './service/sampleDataRouter';
+import { createSocialPostsRouter } from './service/socialPostsRouter';
+import { SocialPostsService } from './service/SocialPostsService';
+import { socialPlatforms } from './social';
 
 /**
  * The car registrations, COE results and trigger runners of sgcarstrends.
@@ -31,6 +35,9 @@ export const workflowsModuleSgcarstrends = createBackendModule({
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
       },
       async init({
         runners,
@@ -40,6 +47,9 @@ export const workflowsModuleSgcarstrends = createBackendModule({
         httpRouter,
         lifecycle,
         auth,
+        httpAuth,
+        permissions,
+        auditor,
       }) {
         const settings = readRunnerSettings(config);
 
@@ -79,6 +89,24 @@ export const workflowsModuleSgcarstrends = createBackendModule({
           }),
           env: process.env,
         };
+        httpRouter.use(
+          createSocialPostsRouter({
+            service: new AuthorizedSocialPostsService(
+              new SocialPostsService({
+                database: deps.database,
+                platforms: socialPlatforms.filter(p =>
+                  settings.platforms.includes(p.id),
+                ),
+                env: deps.env,
+                dryRun: settings.dryRun,
+              }),
+              permissions,
+            ),
+            httpAuth,
+            auditor,
+          }),
+        );
+
         runners.addRunner(createTriggerRunner(settings));
         runners.addRunner(createDatasetRunner('cars', deps));
         runners.addRunner(createDatasetRunner('coe', deps));

@@ -9,8 +9,10 @@ export {
 } from './migrations';
 export { fetchZip } from './fetchZip';
 export type { FetchZipOptions } from './fetchZip';
-export { extractCsv } from './extractCsv';
+export { DEFAULT_ZIP_LIMITS, extractCsvFiles } from './extractCsv';
+export type { ZipLimits } from './extractCsv';
 export { ingestDataset } from './ingestDataset';
+export { ingestDatasetStep } from './ingestDatasetStep';
 export type { IngestDatasetOptions } from './ingestDataset';
 export {
   DATASET_SOURCES,

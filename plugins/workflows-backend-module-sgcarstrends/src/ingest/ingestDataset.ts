@@ -1,10 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { createHash } from 'node:crypto';
 import { DatasetId, TableIngestResult } from '../types';
 import { readChecksums, storeChecksum } from './checksumStore';
 import { DATASET_SOURCES, DatasetCsv, datasetZipUrl } from './datasets';
-import { extractCsv } from './extractCsv';
+import { DEFAULT_ZIP_LIMITS, extractCsvFiles, ZipLimits } from './extractCsv';
 import { fetchZip } from './fetchZip';
 import { PgConnection, transactionWithConnection } from './pgTransaction';
 import { readTableCsv } from './readTableCsv';
@@ -17,6 +16,8 @@ export interface IngestDatasetOptions {
   baseUrl: string;
   /** Largest ZIP download accepted, in bytes. */
   maxZipBytes: number;
+  /** Caps on what the ZIP may inflate to; each defaults to DEFAULT_ZIP_LIMITS. */
+  zipLimits?: Partial<ZipLimits>;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
   /**
@@ -36,10 +37,6 @@ interface ExtractedCsv extends DatasetCsv {
 interface LoadCounts {
   rowsRead: number;
   rowsWritten: number;
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
@@ -141,10 +138,16 @@ export async function ingestDataset(
     fetch: options.fetch,
   });
   // Every CSV is extracted before anything is written: a ZIP missing one
-  // of them fails the whole dataset.
+  // of them, or over a limit, fails the whole dataset.
+  const extracted = await extractCsvFiles(
+    zip,
+    source.csvFiles.map(file => file.fileName),
+    source.zipName,
+    { ...DEFAULT_ZIP_LIMITS, ...options.zipLimits },
+  );
   const files: ExtractedCsv[] = source.csvFiles.map(file => {
-    const csv = extractCsv(zip, file.fileName, source.zipName);
-    return { ...file, csv, checksum: sha256Hex(csv) };
+    const { bytes, sha256 } = extracted.get(file.fileName)!;
+    return { ...file, csv: bytes, checksum: sha256 };
   });
   const fileNames = files.map(file => file.fileName);
 

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { readTableCsv } from './readTableCsv';
 import { CARS_TABLE, COE_TABLE, PQP_TABLE, TableSpec } from './tableSpecs';
 
@@ -143,7 +144,7 @@ describe('readTableCsv', () => {
       'an unclosed quote',
       `${CARS_HEADER}\n2020-01,"AUDI,,Petrol,Sedan,1\n`,
       CARS_TABLE,
-      'cars.csv line 2: Quote Not Closed',
+      'cars.csv line 2, column "make": a quote opens a value that is never closed before the end of the file',
     ],
     [
       'an empty file',
@@ -161,6 +162,64 @@ describe('readTableCsv', () => {
     await expect(readAll(csv, table, 'cars.csv')).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringContaining(message),
+    });
+  });
+
+  describe('an unterminated quote', () => {
+    const tenLines = (eol: string, line3: string) =>
+      [
+        CARS_HEADER,
+        '2020-01,AUDI,,Petrol,Sedan,1',
+        line3,
+        ...Array.from(
+          { length: 7 },
+          (_, i) => `2020-0${i + 2},AUDI,,Petrol,Sedan,${i}`,
+        ),
+      ].join(eol) + eol;
+
+    it.each([
+      ['LF', '\n'],
+      ['CRLF', '\r\n'],
+    ])(
+      'is reported on the line it opens, not at the end of the file (%s)',
+      async (_, eol) => {
+        const csv = tenLines(eol, '2020-01,BMW,,"Petrol,Sedan,2');
+        expect(csv.split(eol)).toHaveLength(11);
+        await expect(readAll(csv, CARS_TABLE, 'cars.csv')).rejects.toThrow(
+          new InputError(
+            'cars.csv line 3, column "fuel_type": a quote opens a value that is never closed before the end of the file',
+          ),
+        );
+      },
+    );
+
+    it('counts the empty lines skipped before it', async () => {
+      const csv = `${CARS_HEADER}\n2020-01,AUDI,,Petrol,Sedan,1\n\n\n"2020-02,AUDI,,Petrol,Sedan,1\n2020-03,AUDI,,Petrol,Sedan,1\n`;
+      await expect(readAll(csv, CARS_TABLE, 'cars.csv')).rejects.toThrow(
+        'cars.csv line 5, column "month": a quote opens',
+      );
+    });
+
+    it('is reported on line 1 when it opens in the header', async () => {
+      const csv = `month,"make,importer_type\n2020-01,AUDI,,Petrol,Sedan,1\n`;
+      await expect(readAll(csv, CARS_TABLE, 'cars.csv')).rejects.toThrow(
+        new InputError(
+          'cars.csv line 1: a quote opens a value that is never closed before the end of the file',
+        ),
+      );
+    });
+
+    it('follows a value that spans lines, after the record it ends', async () => {
+      const csv = [
+        'month,vehicle_class,pqp',
+        '2023-01,"Category\nA",1',
+        '2023-02,Category B,"2',
+        '2023-03,Category C,3',
+        '',
+      ].join('\n');
+      await expect(readAll(csv, PQP_TABLE, 'pqp.csv')).rejects.toThrow(
+        'pqp.csv line 4, column "pqp": a quote opens',
+      );
     });
   });
 });

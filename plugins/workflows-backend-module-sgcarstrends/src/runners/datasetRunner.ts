@@ -1,6 +1,10 @@
 import type { WorkflowRunner } from '@internal/plugin-workflows-node';
 import { Knex } from 'knex';
-import { ingestDataset, latestCarsSummary, latestCoeSummary } from '../ingest';
+import {
+  ingestDatasetStep,
+  latestCarsSummary,
+  latestCoeSummary,
+} from '../ingest';
 import {
   carsPeriodKey,
   coePeriodKey,
@@ -67,6 +71,11 @@ export interface DatasetRunResult {
   tables: TableIngestResult[];
   period?: string;
   posts?: Array<{ platform: string; status: string; reason?: string }>;
+  /**
+   * Platforms whose post may or may not have gone out: not posted again until
+   * an operator resolves them (POST /sgcarstrends/social-posts/...).
+   */
+  uncertainPosts?: string[];
 }
 
 /** The cars or COE workflow: ingest, then (only on a change) post the latest figures. */
@@ -88,11 +97,12 @@ export function createDatasetRunner(
       const tables = await context.run(
         `Processing "${dataset}" data`,
         async () =>
-          ingestDataset(await deps.database(), dataset, {
+          ingestDatasetStep(await deps.database(), dataset, {
             ...(deps.settings.sourceBaseUrl
               ? { baseUrl: deps.settings.sourceBaseUrl }
               : await deps.samples()),
             maxZipBytes: deps.settings.maxZipBytes,
+            zipLimits: deps.settings.zipLimits,
           }),
       );
       if (tables.every(t => t.recordsProcessed === 0)) {
@@ -108,7 +118,9 @@ export function createDatasetRunner(
       }
       const period = text.period(summary);
 
-      const posts: DatasetRunResult['posts'] = [];
+      const posts: NonNullable<DatasetRunResult['posts']> = [];
+      // An uncertain post is a result, not an error: the other platforms
+      // still post and the run completes, saying which posts need a person.
       for (const platform of platforms) {
         const outcome = await context.run(
           `Publish to ${platform.name}`,
@@ -131,7 +143,17 @@ export function createDatasetRunner(
           reason: outcome.reason,
         });
       }
-      return { dataset, changed: true, tables, period, posts };
+      const uncertainPosts = posts
+        .filter(post => post.status === 'uncertain')
+        .map(post => post.platform);
+      return {
+        dataset,
+        changed: true,
+        tables,
+        period,
+        posts,
+        ...(uncertainPosts.length > 0 ? { uncertainPosts } : {}),
+      };
     },
   };
 }

@@ -39,6 +39,19 @@ export interface SocialPlatform {
     env: PlatformEnv,
     fetchImpl?: FetchFn,
   ): Promise<PublishResult>;
+  /**
+   * After a publish whose outcome is unknown: looks on the platform for a
+   * post of exactly `text` made since `since`. Resolves undefined when it is
+   * not there; throws a SocialPlatformError when the platform could not be
+   * asked. Absent where the platform offers no way to look (each platform
+   * file says what its API allows).
+   */
+  findPost?(
+    text: string,
+    env: PlatformEnv,
+    since: Date,
+    fetchImpl?: FetchFn,
+  ): Promise<PublishResult | undefined>;
   /** Verifies the credentials without posting; never throws. */
   checkHealth(env: PlatformEnv, fetchImpl?: FetchFn): Promise<HealthResult>;
 }

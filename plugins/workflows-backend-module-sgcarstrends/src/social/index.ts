@@ -30,7 +30,19 @@ export type {
   PublishOnceStatus,
 } from './publishOnce';
 export { PublishInProgressError } from './PublishInProgressError';
-export { SOCIAL_POSTS_TABLE } from './socialPostsLedger';
+export { postAgain } from './postAgain';
+export {
+  listLedgerEntries,
+  markStaleClaimsUncertain,
+  readLedgerEntry,
+  resolveUncertainAsPosted,
+  SOCIAL_POSTS_TABLE,
+} from './socialPostsLedger';
+export type {
+  LedgerEntry,
+  LedgerKey,
+  LedgerListFilter,
+} from './socialPostsLedger';
 export { discordPlatform, telegramPlatform, linkedInPlatform, twitterPlatform };
 export { SocialPlatformError } from './platforms/SocialPlatformError';
 export { LINKEDIN_API_VERSION } from './platforms/linkedin';

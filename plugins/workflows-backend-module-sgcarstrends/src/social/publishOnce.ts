@@ -2,28 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DatasetId } from '../types';
 import { assertPeriodKey } from './periodKeys';
-import { SocialPlatformError } from './platforms/SocialPlatformError';
+import { publishClaimed } from './publishClaimed';
 import { PublishInProgressError } from './PublishInProgressError';
-import type {
-  FetchFn,
-  PlatformEnv,
-  PublishResult,
-  SocialPlatform,
-} from './SocialPlatform';
+import type { FetchFn, PlatformEnv, SocialPlatform } from './SocialPlatform';
 import {
   claimForPosting,
   LedgerEntry,
   LedgerKey,
+  markStaleClaimsUncertain,
   readLedgerEntry,
   recordDryRun,
-  recordOutcome,
   releaseClaim,
 } from './socialPostsLedger';
 
 /**
  * How long a pending claim is taken to mean "another attempt is publishing
- * right now". Well above the client timeouts (30 s per request, two requests
- * for LinkedIn); an older pending row is an attempt that stopped mid-publish.
+ * right now". Well above the client timeouts (30 s per request; LinkedIn may
+ * make four: refresh, post, and after an unknown outcome refresh and look);
+ * an older pending row is an attempt that stopped mid-publish.
  */
 export const PENDING_CLAIM_LEASE_MS = 5 * 60_000;
 
@@ -41,6 +37,7 @@ export interface PublishOnceRequest {
 export type PublishOnceStatus =
   | 'posted'
   | 'already-posted'
+  | 'uncertain'
   | 'dry-run'
   | 'not-configured';
 
@@ -48,7 +45,10 @@ export interface PublishOnceResult {
   status: PublishOnceStatus;
   postId?: string;
   url?: string;
-  /** Why nothing was sent, for operators; names env vars, never values. */
+  /**
+   * Why nothing was sent, or why the outcome is uncertain, for operators;
+   * names env vars, never values.
+   */
   reason?: string;
 }
 
@@ -56,25 +56,23 @@ export interface PublishOnceResult {
  * Posts `text` to one platform at most once per (platform, dataset, period).
  *
  * Ledger protocol (table sgcarstrends_social_posts, unique on the key):
- * 1. A row that is posted or unconfirmed ends here: 'already-posted', no call.
+ * 1. A posted row ends here: 'already-posted', no call. An uncertain row
+ *    ends here too: 'uncertain', no call, until an operator resolves it.
  * 2. A pending row younger than the lease means a concurrent attempt:
- *    PublishInProgressError, so the step retries and finds the outcome.
+ *    PublishInProgressError, so the step retries and finds the outcome. An
+ *    older one is an attempt that stopped mid-publish: it becomes uncertain.
  * 3. Dry run: the message is stored with status dry-run, configured or not;
  *    a real post later takes over that same row, so a rehearsal never blocks
  *    the real thing.
  * 4. Missing env vars: 'not-configured', nothing written.
- * 5. Otherwise claim the row as pending, publish, then record posted + id.
- *    A refused publish (non-2xx) or one that got no reply deletes the claim
- *    and re-throws, so the retry posts. (A timeout after the platform took
- *    the request could, rarely, still duplicate; ordinary network failures
- *    must stay retryable.) A 2xx whose reply cannot be read is kept as
- *    unconfirmed and never repeated.
- *
- * Crash window: if the process dies between the platform's 2xx and the
- * ledger write, the pending row stays. After the lease it is treated as
- * posted-with-unknown-id ('already-posted' with a reason saying so): we prefer
- * a possibly missing post, which an operator can redo by deleting the row,
- * to a duplicate, which cannot be undone from here.
+ * 5. Otherwise claim the row as pending, publish, then record the outcome
+ *    (see publishClaimed). A publish that certainly posted nothing (a refusal,
+ *    DNS failure, refused connection, failed token refresh) deletes the claim
+ *    and re-throws, so the retried step posts. One that may have reached the
+ *    platform (timeout, reset after sending, unreadable 2xx) is looked up
+ *    where the platform allows it, else recorded as uncertain and returned,
+ *    not thrown: the run goes on with the other platforms, and this one is
+ *    never posted twice.
  */
 export async function publishOnce(
   knex: Knex,
@@ -87,10 +85,10 @@ export async function publishOnce(
   }
   const key: LedgerKey = { platform: platform.id, dataset, period };
 
-  const settled = settledResult(
+  const settled = await settledResult(
+    knex,
     platform,
     await readLedgerEntry(knex, key),
-    new Date(),
   );
   if (settled) {
     return settled;
@@ -102,7 +100,7 @@ export async function publishOnce(
     // Nothing is sent, so a rehearsal is recorded whether or not credentials exist.
     const entry = await recordDryRun(knex, key, attemptId, text);
     // A real attempt may have claimed the slot between the read and the write.
-    const claimedMeanwhile = settledResult(platform, entry, new Date());
+    const claimedMeanwhile = await settledResult(knex, platform, entry);
     const unconfigured =
       missing.length > 0
         ? ` (not configured: missing ${missing.join(', ')})`
@@ -126,71 +124,94 @@ export async function publishOnce(
 
   const claim = await claimForPosting(knex, key, attemptId, text);
   if (claim.attemptId !== attemptId || claim.status !== 'pending') {
-    const settledByOther = settledResult(platform, claim, new Date());
+    const settledByOther = await settledResult(knex, platform, claim);
     if (settledByOther) {
       return settledByOther;
     }
     throw inProgressError(platform, key, claim);
   }
 
-  let published: PublishResult;
-  try {
-    published = await platform.publish(text, env, request.fetch);
-  } catch (error) {
-    await settleFailedClaim(knex, key, attemptId, text, error);
-    throw error;
-  }
-  await recordOutcome(knex, key, {
-    status: 'posted',
+  const outcome = await publishClaimed(knex, {
+    platform,
+    key,
     attemptId,
-    messageText: text,
-    postId: published.postId,
-    postUrl: published.url,
+    text,
+    env,
+    fetch: request.fetch,
   });
-  return { status: 'posted', postId: published.postId, url: published.url };
+  if (outcome.kind === 'posted') {
+    return {
+      status: 'posted',
+      postId: outcome.postId,
+      url: outcome.url,
+      reason: outcome.reason,
+    };
+  }
+  if (outcome.kind === 'uncertain') {
+    return { status: 'uncertain', reason: outcome.reason };
+  }
+  try {
+    await releaseClaim(knex, key, attemptId);
+  } catch {
+    // The pending row then ages into "uncertain": no duplicate post.
+  }
+  throw outcome.error;
 }
 
 /**
  * The result for a row that decides the outcome without posting, undefined
- * when posting may go ahead (no row, or a dry run). Throws for a live claim.
+ * when posting may go ahead (no row, or a dry run). Throws for a live claim;
+ * turns a claim older than the lease into an uncertain post.
  */
-function settledResult(
+async function settledResult(
+  knex: Knex,
   platform: SocialPlatform,
   entry: LedgerEntry | undefined,
-  now: Date,
-): PublishOnceResult | undefined {
+): Promise<PublishOnceResult | undefined> {
   if (!entry || entry.status === 'dry-run') {
     return undefined;
   }
-  const at = entry.updatedAt.toISOString();
   switch (entry.status) {
     case 'posted':
       return {
         status: 'already-posted',
         postId: entry.postId,
         url: entry.postUrl,
-        reason: `Already posted to ${platform.name} at ${at}`,
+        reason: `Already posted to ${
+          platform.name
+        } at ${entry.updatedAt.toISOString()}`,
       };
-    case 'unconfirmed':
-      return {
-        status: 'already-posted',
-        reason:
-          `${platform.name} accepted the post at ${at} but returned no post id; ` +
-          'not posting again. Check the channel, and delete the ledger row to post again',
-      };
-    case 'pending':
-      if (now.getTime() - entry.updatedAt.getTime() < PENDING_CLAIM_LEASE_MS) {
+    case 'uncertain':
+      return { status: 'uncertain', reason: uncertainReason(platform, entry) };
+    case 'pending': {
+      const claimedBefore = new Date(Date.now() - PENDING_CLAIM_LEASE_MS);
+      if (entry.updatedAt.getTime() >= claimedBefore.getTime()) {
         throw inProgressError(platform, entry, entry);
       }
-      return {
-        status: 'already-posted',
-        reason:
-          `An attempt started at ${at} did not record whether ${platform.name} took the post; ` +
-          'not posting again to avoid a duplicate. Check the channel, and delete the ledger row to post again',
-      };
+      await markStaleClaimsUncertain(knex, claimedBefore, {
+        platform: entry.platform,
+        dataset: entry.dataset,
+        period: entry.period,
+      });
+      const current = await readLedgerEntry(knex, entry);
+      if (current?.status === 'pending') {
+        // Claimed again since the read: that attempt is live.
+        throw inProgressError(platform, current, current);
+      }
+      return settledResult(knex, platform, current);
+    }
     default:
       throw new Error(`Unknown social post ledger status "${entry.status}"`);
   }
+}
+
+function uncertainReason(platform: SocialPlatform, entry: LedgerEntry) {
+  const why =
+    entry.reason ?? `Whether ${platform.name} took the post is unknown`;
+  return (
+    `Uncertain since ${entry.updatedAt.toISOString()}: ${why}. ` +
+    `Not posting again until an operator marks it as posted or posts it again`
+  );
 }
 
 function inProgressError(
@@ -203,31 +224,4 @@ function inProgressError(
       platform.name
     } since ${entry.updatedAt.toISOString()}; retry later`,
   );
-}
-
-/**
- * After a failed publish: keep the slot when the post may exist, free it
- * otherwise so the retried step posts. A ledger error here must not hide the
- * platform's error, which is the one the caller re-throws.
- */
-async function settleFailedClaim(
-  knex: Knex,
-  key: LedgerKey,
-  attemptId: string,
-  text: string,
-  error: unknown,
-): Promise<void> {
-  try {
-    if (error instanceof SocialPlatformError && error.mayHavePosted) {
-      await recordOutcome(knex, key, {
-        status: 'unconfirmed',
-        attemptId,
-        messageText: text,
-      });
-    } else {
-      await releaseClaim(knex, key, attemptId);
-    }
-  } catch {
-    // The pending row then ages into "outcome unknown": no duplicate post.
-  }
 }

@@ -10,8 +10,11 @@ export class SocialPlatformError extends Error {
   /** HTTP status of the refusal; undefined when no response arrived. */
   readonly status?: number;
   /**
-   * True when the platform accepted the request (2xx) but its reply could not
-   * be read: the post probably exists, so a retry must not post again.
+   * True when the request that creates the post may have reached the platform
+   * and been acted on: a 2xx whose reply could not be read, or a failure after
+   * the request was sent (timeout, connection reset). A retry must not post
+   * again. False when the post was certainly not made (refusal, DNS failure,
+   * connection refused, or a failed preparatory request such as a token refresh).
    */
   readonly mayHavePosted: boolean;
 

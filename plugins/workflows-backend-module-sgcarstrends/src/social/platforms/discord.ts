@@ -9,6 +9,23 @@ import { requestJson } from './platformRequest';
 const PLATFORM_NAME = 'Discord';
 const REQUIRED_ENV = ['DISCORD_WEBHOOK_URL'] as const;
 
+/*
+ * Whether a lost reply means a lost post cannot be asked of Discord here:
+ * - Execute Webhook (POST /webhooks/{id}/{token}) takes no nonce: its JSON
+ *   params are content, username, avatar_url, tts, embeds, allowed_mentions,
+ *   components, files, payload_json, attachments, flags, thread_name,
+ *   applied_tags and poll. `nonce` with `enforce_nonce` (the same nonce within
+ *   a few minutes returns the existing message) is documented only for Create
+ *   Message (POST /channels/{id}/messages), which needs a bot token, not a
+ *   webhook.
+ * - Get Webhook Message (GET /webhooks/{id}/{token}/messages/{message.id})
+ *   needs the message id, which is what the lost reply carried; a webhook
+ *   cannot list messages.
+ * So a post whose outcome is unknown is marked uncertain for an operator.
+ * Source: https://discord.com/developers/docs/resources/webhook (Execute
+ * Webhook, Get Webhook Message) and .../resources/message (Create Message).
+ */
+
 const createdMessageSchema = z.object({ id: z.string().min(1) });
 const webhookSchema = z.object({ name: z.string().nullish() });
 
@@ -83,9 +100,9 @@ export const discordPlatform: SocialPlatform = definePlatform({
         },
         secrets: webhookSecrets(webhookUrl),
         fetchImpl,
+        createsPost: true,
       },
       createdMessageSchema,
-      { accepted: true },
     );
     return { postId: message.id };
   },
@@ -105,9 +122,9 @@ export const discordPlatform: SocialPlatform = definePlatform({
             init: { method: 'GET' },
             secrets,
             fetchImpl,
+            createsPost: false,
           },
           webhookSchema,
-          { accepted: false },
         );
         return webhook.name
           ? `Webhook "${webhook.name}" is valid`

@@ -27,11 +27,36 @@ export const LINKEDIN_API_VERSION = '202605';
 /** Warn operators this long before the refresh token stops working. */
 const REFRESH_TOKEN_WARNING_DAYS = 30;
 
+/*
+ * When a post's outcome is unknown (timeout, connection reset after sending,
+ * 2xx without the x-restli-id header), LinkedIn can be asked: the Posts API's
+ * "Find Posts by Authors" finder (GET /rest/posts?author=<urn>&q=author,
+ * header X-RestLi-Method: FINDER) lists the organisation's posts with their
+ * commentary and createdAt. It needs the r_organization_social scope on top of
+ * w_organization_social; without it the lookup is refused and the post stays
+ * uncertain. The create call itself has no idempotency key.
+ * Source: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
+ */
+
 const tokenSchema = z.object({
   access_token: z.string().min(1),
   refresh_token_expires_in: z.number().optional(),
 });
 const oauthErrorSchema = z.object({ error: z.string() });
+const postsByAuthorSchema = z.object({
+  elements: z.array(
+    z.object({
+      id: z.string().min(1),
+      commentary: z.string().optional(),
+      createdAt: z.number().optional(),
+    }),
+  ),
+});
+
+/** How many of the organisation's newest posts a lookup reads. */
+const LOOKUP_POST_COUNT = 20;
+/** Allowance for the difference between this machine's clock and LinkedIn's. */
+const LOOKUP_CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Post text uses LinkedIn's "little" format: these characters are markup and
@@ -80,10 +105,11 @@ async function refreshAccessToken(
       },
       secrets: [credentials.clientSecret, credentials.refreshToken],
       fetchImpl,
+      // The refresh only fetches a token: whatever happens to it, nothing was posted.
+      createsPost: false,
       explainRefusal: explainRefreshRefusal,
     },
     tokenSchema,
-    { accepted: false },
   );
   return {
     accessToken: token.access_token,
@@ -126,6 +152,22 @@ function readCredentials(env: PlatformEnv) {
   };
 }
 
+function restHeaders(accessToken: string, apiVersion: string) {
+  return {
+    Authorization: `Bearer ${accessToken}`,
+    'LinkedIn-Version': apiVersion,
+    'X-Restli-Protocol-Version': '2.0.0',
+  };
+}
+
+function organisationUrn(organisationId: string): string {
+  return `urn:li:organization:${organisationId}`;
+}
+
+function postUrl(postUrn: string): string {
+  return `https://www.linkedin.com/feed/update/${postUrn}/`;
+}
+
 export const linkedInPlatform: SocialPlatform = definePlatform({
   id: 'linkedin',
   name: PLATFORM_NAME,
@@ -147,13 +189,11 @@ export const linkedInPlatform: SocialPlatform = definePlatform({
       init: {
         method: 'POST',
         headers: {
-          Authorization: `Bearer ${accessToken}`,
+          ...restHeaders(accessToken, credentials.apiVersion),
           'Content-Type': 'application/json',
-          'LinkedIn-Version': credentials.apiVersion,
-          'X-Restli-Protocol-Version': '2.0.0',
         },
         body: JSON.stringify({
-          author: `urn:li:organization:${credentials.organisationId}`,
+          author: organisationUrn(credentials.organisationId),
           commentary: escapeLinkedInLittleText(text),
           visibility: 'PUBLIC',
           distribution: {
@@ -167,6 +207,7 @@ export const linkedInPlatform: SocialPlatform = definePlatform({
       },
       secrets,
       fetchImpl,
+      createsPost: true,
     });
     // LinkedIn answers 201 with an empty body; the new post's URN is a header.
     const postUrn = reply.response.headers.get('x-restli-id');
@@ -180,10 +221,49 @@ export const linkedInPlatform: SocialPlatform = definePlatform({
         },
       );
     }
-    return {
-      postId: postUrn,
-      url: `https://www.linkedin.com/feed/update/${postUrn}/`,
-    };
+    return { postId: postUrn, url: postUrl(postUrn) };
+  },
+
+  async findPost(text, env, since, fetchImpl) {
+    const credentials = readCredentials(env);
+    const { accessToken } = await refreshAccessToken(credentials, fetchImpl);
+    const query = new URLSearchParams({
+      author: organisationUrn(credentials.organisationId),
+      q: 'author',
+      count: String(LOOKUP_POST_COUNT),
+      sortBy: 'CREATED',
+    });
+    const posts = await requestJson(
+      {
+        platformName: PLATFORM_NAME,
+        action: 'list the organisation posts',
+        url: `${LINKEDIN_POSTS_URL}?${query.toString()}`,
+        init: {
+          method: 'GET',
+          headers: {
+            ...restHeaders(accessToken, credentials.apiVersion),
+            'X-RestLi-Method': 'FINDER',
+          },
+        },
+        secrets: [
+          credentials.clientSecret,
+          credentials.refreshToken,
+          accessToken,
+        ],
+        fetchImpl,
+        createsPost: false,
+      },
+      postsByAuthorSchema,
+    );
+    // LinkedIn returns the commentary as stored: in little-text form, escaped.
+    const commentary = escapeLinkedInLittleText(text);
+    const earliest = since.getTime() - LOOKUP_CLOCK_SKEW_MS;
+    const match = posts.elements.find(
+      post =>
+        (post.commentary === commentary || post.commentary === text) &&
+        (post.createdAt === undefined || post.createdAt >= earliest),
+    );
+    return match ? { postId: match.id, url: postUrl(match.id) } : undefined;
   },
 
   checkHealth(env, fetchImpl) {

@@ -1,9 +1,13 @@
+import { isError } from '@backstage/errors';
 import type { z } from 'zod';
 import type { FetchFn } from '../SocialPlatform';
 import { redactSecrets } from './redactSecrets';
 import { SocialPlatformError } from './SocialPlatformError';
 
-/** A hung platform must fail the step (which QStash retries), not stall it. */
+/**
+ * A hung platform must not stall the step. Its outcome is then unknown: the
+ * post is marked uncertain rather than retried (see publishOnce).
+ */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Enough of a reply to see the platform's reason, short enough for step output. */
 const EXCERPT_MAX_LENGTH = 300;
@@ -15,6 +19,12 @@ export interface PlatformRequest {
   action: string;
   url: string;
   init: RequestInit;
+  /**
+   * Whether this request is the one that creates the post. Only then can a
+   * failure after sending (or an unreadable 2xx) mean a post may exist; a
+   * failed token refresh or lookup never posted anything.
+   */
+  createsPost: boolean;
   /** Values that must never appear in an error (tokens, webhook URL, ...). */
   secrets: ReadonlyArray<string | undefined>;
   fetchImpl?: FetchFn;
@@ -60,12 +70,20 @@ export async function sendPlatformRequest(
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
+    const failure = classifyFetchFailure(error);
     throw new SocialPlatformError(
       `${platformName}: could not ${action}: ${redactSecrets(
-        describeFetchFailure(error),
+        failure.description,
         secrets,
-      )}`,
-      { platform: platformName },
+      )}${
+        request.createsPost && failure.mayHaveBeenSent
+          ? ` (the request may have reached ${platformName})`
+          : ''
+      }`,
+      {
+        platform: platformName,
+        mayHavePosted: request.createsPost && failure.mayHaveBeenSent,
+      },
     );
   }
 
@@ -73,7 +91,9 @@ export async function sendPlatformRequest(
   try {
     body = await response.text();
   } catch (error) {
-    body = `(reply could not be read: ${describeFetchFailure(error)})`;
+    body = `(reply could not be read: ${
+      classifyFetchFailure(error).description
+    })`;
   }
 
   if (!response.ok) {
@@ -90,9 +110,9 @@ export async function sendPlatformRequest(
 }
 
 /**
- * Reads a 2xx JSON reply. When `accepted` is true the request has already
- * had its effect (a post was created), which the error records so the
- * post-once ledger does not post again.
+ * Reads a 2xx JSON reply. When the request creates the post, a 2xx means it
+ * has probably had its effect, which the error records so the post-once
+ * ledger does not post again.
  */
 export function parseReply<Schema extends z.ZodTypeAny>(
   reply: PlatformReply,
@@ -101,7 +121,7 @@ export function parseReply<Schema extends z.ZodTypeAny>(
     platformName: string;
     action: string;
     secrets: ReadonlyArray<string | undefined>;
-    accepted: boolean;
+    createsPost: boolean;
   },
 ): z.infer<Schema> {
   let json: unknown;
@@ -121,40 +141,95 @@ export function parseReply<Schema extends z.ZodTypeAny>(
       {
         platform: context.platformName,
         status: reply.response.status,
-        mayHavePosted: context.accepted,
+        mayHavePosted: context.createsPost,
       },
     );
   }
   return parsed.data;
 }
 
-/**
- * Sends the request and reads its 2xx JSON reply; `accepted` as in
- * {@link parseReply}.
- */
+/** Sends the request and reads its 2xx JSON reply (see {@link parseReply}). */
 export async function requestJson<Schema extends z.ZodTypeAny>(
   request: PlatformRequest,
   schema: Schema,
-  { accepted }: { accepted: boolean },
 ): Promise<z.infer<Schema>> {
   const reply = await sendPlatformRequest(request);
   return parseReply(reply, schema, {
     platformName: request.platformName,
     action: request.action,
     secrets: request.secrets,
-    accepted,
+    createsPost: request.createsPost,
   });
 }
 
-function describeFetchFailure(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') {
-      return `no reply within ${REQUEST_TIMEOUT_MS / 1000} s`;
-    }
-    // undici reports the system error (ENOTFOUND, ECONNREFUSED, ...) as the cause.
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
-    return `${error.message}${code}`;
+/**
+ * undici's codes for failures before any byte of the request left this
+ * machine: the name did not resolve, nothing listened, the connection or the
+ * TLS handshake never completed. Everything else (UND_ERR_SOCKET "other side
+ * closed", ECONNRESET, UND_ERR_HEADERS_TIMEOUT, UND_ERR_BODY_TIMEOUT, EPIPE, a
+ * TimeoutError or AbortError from the signal, anything unknown) may come
+ * after the platform received the request, and is treated as possibly sent.
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_INVALID_URL',
+]);
+
+interface FetchFailure {
+  /** Safe to show once the secrets are redacted. */
+  description: string;
+  /** False only when the request certainly never reached the platform. */
+  mayHaveBeenSent: boolean;
+}
+
+/** The system error codes of a fetch failure (several when all addresses of a name failed). */
+function failureCodes(error: unknown): string[] {
+  const cause = (error as { cause?: unknown }).cause as
+    | { code?: unknown; errors?: unknown }
+    | undefined;
+  if (!cause) {
+    return [];
   }
-  return String(error);
+  if (typeof cause.code === 'string') {
+    return [cause.code];
+  }
+  if (Array.isArray(cause.errors)) {
+    return cause.errors
+      .map(inner => (inner as { code?: unknown }).code)
+      .filter((code): code is string => typeof code === 'string');
+  }
+  return [];
+}
+
+/** Says what went wrong and whether the request may have been received. */
+function classifyFetchFailure(error: unknown): FetchFailure {
+  // Duck-typed: fetch's errors may come from another realm than this code's Error.
+  if (!isError(error)) {
+    return { description: String(error), mayHaveBeenSent: true };
+  }
+  if (error.name === 'TimeoutError') {
+    return {
+      description: 'no reply before the request timed out',
+      mayHaveBeenSent: true,
+    };
+  }
+  const codes = failureCodes(error);
+  const suffix = codes.length > 0 ? ` (${[...new Set(codes)].join(', ')})` : '';
+  return {
+    description: `${error.message}${suffix}`,
+    mayHaveBeenSent:
+      codes.length === 0 || !codes.every(code => NOT_SENT_CODES.has(code)),
+  };
 }

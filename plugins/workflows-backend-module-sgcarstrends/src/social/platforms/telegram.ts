@@ -9,6 +9,16 @@ const PLATFORM_NAME = 'Telegram';
 const REQUIRED_ENV = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHANNEL_ID'] as const;
 const API_BASE = 'https://api.telegram.org';
 
+/*
+ * Telegram offers no way to tell whether a sendMessage whose reply was lost
+ * went through: the Bot API's sendMessage has no idempotency key, and a bot
+ * cannot read a channel's history (getUpdates does not return the bot's own
+ * posts). The Bot API maintainers confirm that idempotent calls are not
+ * possible (https://github.com/tdlib/telegram-bot-api/issues/126). Such a
+ * post is marked uncertain for an operator.
+ * Source: https://core.telegram.org/bots/api#sendmessage
+ */
+
 const sentMessageSchema = z.object({
   ok: z.literal(true),
   result: z.object({ message_id: z.number().int() }),
@@ -56,9 +66,9 @@ export const telegramPlatform: SocialPlatform = definePlatform({
         },
         secrets: tokenSecrets(token),
         fetchImpl,
+        createsPost: true,
       },
       sentMessageSchema,
-      { accepted: true },
     );
     const messageId = sent.result.message_id;
     return {
@@ -82,9 +92,9 @@ export const telegramPlatform: SocialPlatform = definePlatform({
             init: { method: 'GET' },
             secrets,
             fetchImpl,
+            createsPost: false,
           },
           botSchema,
-          { accepted: false },
         );
         return bot.result.username
           ? `Authenticated as @${bot.result.username}`

@@ -145,8 +145,7 @@ describe('Twitter', () => {
       http.post('https://api.twitter.com/2/tweets', () =>
         HttpResponse.json(
           {
-            detail:
-              'You are not allowed to create a Tweet with duplicate content.',
+            detail: 'You are not permitted to perform this action.',
             status: 403,
           },
           { status: 403 },
@@ -156,8 +155,30 @@ describe('Twitter', () => {
     const error = await twitterPlatform.publish('hi', env).catch(e => e);
     expect(error).toBeInstanceOf(SocialPlatformError);
     expect(error.status).toBe(403);
+    expect(error.mayHavePosted).toBe(false);
     expect(error.message).toBe(
-      'Twitter refused to post the tweet: HTTP 403: {"detail":"You are not allowed to create a Tweet with duplicate content.","status":403}',
+      'Twitter refused to post the tweet: HTTP 403: {"detail":"You are not permitted to perform this action.","status":403}',
+    );
+  });
+
+  it('says that a refused duplicate means the earlier tweet went through', async () => {
+    server.use(
+      http.post('https://api.twitter.com/2/tweets', () =>
+        HttpResponse.json(
+          {
+            detail:
+              'You are not allowed to create a Tweet with duplicate content.',
+            status: 403,
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await twitterPlatform.publish('hi', env).catch(e => e);
+    expect(error.mayHavePosted).toBe(false);
+    expect(error.message).toBe(
+      'A tweet with exactly this text already exists on the account, so an earlier attempt went through; mark the post as posted ' +
+        '(Twitter refused to post the tweet: HTTP 403): {"detail":"You are not allowed to create a Tweet with duplicate content.","status":403}',
     );
   });
 

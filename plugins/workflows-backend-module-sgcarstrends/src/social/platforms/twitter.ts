@@ -18,6 +18,20 @@ const REQUIRED_ENV = [
 export const TWEETS_URL = 'https://api.twitter.com/2/tweets';
 export const TWITTER_ME_URL = 'https://api.twitter.com/2/users/me';
 
+/*
+ * POST /2/tweets takes no idempotency key, and the user Post timeline
+ * (GET /2/users/:id/tweets) that could show whether a tweet went through
+ * returns links rewritten to t.co and is limited by the API access tier, so a
+ * tweet whose outcome is unknown is marked uncertain rather than looked up.
+ * X does refuse a tweet whose text repeats a recent one of the same account
+ * with 403 "You are not allowed to create a Tweet with duplicate content"
+ * (seen in e.g. https://github.com/akrherz/iembot/issues/163), so "post
+ * again" after a tweet that did go through is refused, not duplicated.
+ * Sources: https://docs.x.com/x-api/posts/creation-of-a-post (no such key in
+ * the request body) and
+ * https://developer.x.com/en/docs/x-api/tweets/timelines/migrate/standard-to-twitter-api-v2
+ */
+
 const createdTweetSchema = z.object({
   data: z.object({ id: z.string().min(1) }),
 });
@@ -60,6 +74,16 @@ function oauthHeader(
   return oauth.toHeader(authorization).Authorization;
 }
 
+/** X's refusal of a repeated text: the earlier tweet of this text exists. */
+function explainDuplicateRefusal(
+  status: number,
+  body: string,
+): string | undefined {
+  return status === 403 && /duplicate content/i.test(body)
+    ? 'A tweet with exactly this text already exists on the account, so an earlier attempt went through; mark the post as posted'
+    : undefined;
+}
+
 export const twitterPlatform: SocialPlatform = definePlatform({
   id: 'twitter',
   name: PLATFORM_NAME,
@@ -82,9 +106,10 @@ export const twitterPlatform: SocialPlatform = definePlatform({
         },
         secrets: credentialSecrets(env),
         fetchImpl,
+        createsPost: true,
+        explainRefusal: explainDuplicateRefusal,
       },
       createdTweetSchema,
-      { accepted: true },
     );
     return {
       postId: tweet.data.id,
@@ -112,9 +137,9 @@ export const twitterPlatform: SocialPlatform = definePlatform({
             },
             secrets,
             fetchImpl,
+            createsPost: false,
           },
           meSchema,
-          { accepted: false },
         );
         return me.data.username
           ? `Authenticated as @${me.data.username}`
