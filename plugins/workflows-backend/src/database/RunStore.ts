@@ -72,7 +72,10 @@ export interface RunStore {
   upsertSyncedRun(run: SyncedRun, fingerprint: string): Promise<boolean>;
   /** Runs still marked running, oldest first: the sync re-reads them. */
   listActiveRuns(workflowId: string, limit: number): Promise<string[]>;
-  lastRun(workflowId: string): Promise<WorkflowRunFigures['lastRun']>;
+  /** The newest run of each workflow; workflows without runs are absent. */
+  lastRuns(
+    workflowIds: string[],
+  ): Promise<Map<string, NonNullable<WorkflowRunFigures['lastRun']>>>;
   /** Finished runs since `since`: counts and median duration. */
   windowFigures(
     workflowId: string,
@@ -529,22 +532,52 @@ export class KnexRunStore implements RunStore {
     return rows.map(r => r.run_id);
   }
 
-  async lastRun(workflowId: string): Promise<WorkflowRunFigures['lastRun']> {
-    const last = await this.db<RunRow>('workflow_runs')
-      .where({ workflow_id: workflowId })
-      .orderBy([
-        { column: 'started_at', order: 'desc' },
-        { column: 'run_id', order: 'desc' },
-      ])
-      .first();
-    return last
-      ? {
-          runId: last.run_id,
-          status: last.status,
-          startedAt: toIso(last.started_at),
-          finishedAt: toIsoOrNull(last.finished_at),
-        }
-      : null;
+  async lastRuns(
+    workflowIds: string[],
+  ): Promise<Map<string, NonNullable<WorkflowRunFigures['lastRun']>>> {
+    const result = new Map<
+      string,
+      NonNullable<WorkflowRunFigures['lastRun']>
+    >();
+    if (workflowIds.length === 0) return result;
+    let rows: RunRow[];
+    if (String(this.db.client.config.client).includes('pg')) {
+      // One round trip: the newest row per workflow through its index.
+      const answer = await this.db.raw(
+        `SELECT r.* FROM unnest(?::text[]) AS w(id)
+         CROSS JOIN LATERAL (
+           SELECT * FROM workflow_runs
+           WHERE workflow_id = w.id
+           ORDER BY started_at DESC, run_id DESC
+           LIMIT 1
+         ) r`,
+        [workflowIds],
+      );
+      rows = answer.rows;
+    } else {
+      rows = (
+        await Promise.all(
+          workflowIds.map(id =>
+            this.db<RunRow>('workflow_runs')
+              .where({ workflow_id: id })
+              .orderBy([
+                { column: 'started_at', order: 'desc' },
+                { column: 'run_id', order: 'desc' },
+              ])
+              .first(),
+          ),
+        )
+      ).filter((row): row is RunRow => row !== undefined);
+    }
+    for (const row of rows) {
+      result.set(row.workflow_id, {
+        runId: row.run_id,
+        status: row.status,
+        startedAt: toIso(row.started_at),
+        finishedAt: toIsoOrNull(row.finished_at),
+      });
+    }
+    return result;
   }
 
   async windowFigures(

@@ -79,11 +79,7 @@ export class AuthorizedWorkflowsService {
       workflowReadPermission,
       workflows.map(w => w.id),
     );
-    return Promise.all(
-      workflows
-        .filter((_w, i) => allowed[i])
-        .map(w => this.service.overview(w)),
-    );
+    return this.service.overviews(workflows.filter((_w, i) => allowed[i]));
   }
 
   async getWorkflow(
@@ -92,7 +88,8 @@ export class AuthorizedWorkflowsService {
   ): Promise<WorkflowOverview> {
     const workflow = await this.service.getWorkflow(workflowId);
     await this.require(caller, workflowReadPermission, workflowId);
-    return this.service.overview(workflow);
+    const [overview] = await this.service.overviews([workflow]);
+    return overview;
   }
 
   async listRuns(

@@ -75,21 +75,25 @@ export class WorkflowsService {
     return workflow;
   }
 
-  async overview(workflow: WorkflowSummary): Promise<WorkflowOverview> {
+  /** The workflows with their stats; one read of the last runs for all. */
+  async overviews(workflows: WorkflowSummary[]): Promise<WorkflowOverview[]> {
     const now = this.now();
-    const [lastRun, figures] = await Promise.all([
-      this.options.runs.lastRun(workflow.id),
-      this.windowFigures(workflow.id, now),
+    const [lastRuns, figures] = await Promise.all([
+      this.options.runs.lastRuns(workflows.map(w => w.id)),
+      Promise.all(workflows.map(w => this.windowFigures(w.id, now))),
     ]);
-    const stats: WorkflowStats = {
-      lastRun,
-      nextRunAt: nextFireTime(workflow.schedule, now),
-      runs7d: figures.finished,
-      successRate7d:
-        figures.finished > 0 ? figures.succeeded / figures.finished : null,
-      p50DurationMs7d: figures.p50DurationMs,
-    };
-    return { ...workflow, stats };
+    return workflows.map((workflow, i): WorkflowOverview => {
+      const window = figures[i];
+      const stats: WorkflowStats = {
+        lastRun: lastRuns.get(workflow.id) ?? null,
+        nextRunAt: nextFireTime(workflow.schedule, now),
+        runs7d: window.finished,
+        successRate7d:
+          window.finished > 0 ? window.succeeded / window.finished : null,
+        p50DurationMs7d: window.p50DurationMs,
+      };
+      return { ...workflow, stats };
+    });
   }
 
   private windowFigures(workflowId: string, now: Date) {

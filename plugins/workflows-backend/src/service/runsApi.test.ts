@@ -167,12 +167,11 @@ describe.each(databases.eachSupportedId())('runs API on %p', databaseId => {
       failedStep: null,
     });
     expect(run.durationMs).toBeGreaterThanOrEqual(0);
-    expect(steps.map(s => s.name)).toEqual([
-      'fetch',
-      'transform a',
-      'transform b',
-      'store',
-    ]);
+    const names = steps.map(s => s.name);
+    expect(names[0]).toBe('fetch');
+    // The two parallel steps run at once: either may be journaled first.
+    expect(names.slice(1, 3).sort()).toEqual(['transform a', 'transform b']);
+    expect(names.slice(3)).toEqual(['store']);
     expect(steps.every(s => s.state === 'succeeded')).toBe(true);
     expect(steps[0].output).toBe('{"rows":3}');
     expect(steps[0].attemptLog).toHaveLength(1);
