@@ -11,7 +11,7 @@ import { KnexDeliveryTokenStore } from './database/DeliveryTokenStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { RunJournal } from './database/RunJournal';
 import { KnexStepLeaseStore } from './database/StepLeaseStore';
-import { WorkflowStore } from './database/WorkflowStore';
+import { KnexWorkflowDefinitionStore } from './database/WorkflowDefinitionStore';
 import { ensureDefaultSchedules } from './runners/defaultSchedules';
 import { DeliveryGuard } from './runners/deliveryGuard';
 import { readQStashConnection } from './runners/qstashConnection';
@@ -69,7 +69,7 @@ export const workflowsPlugin = createBackendPlugin({
       }) {
         const tracked = readTrackedWorkflows(config);
         const db = await applyDatabaseMigrations(database);
-        const store = new WorkflowStore(db);
+        const store = new KnexWorkflowDefinitionStore(db);
         const journal = new RunJournal(db);
         const connection = readQStashConnection(config);
         const gateway = connection

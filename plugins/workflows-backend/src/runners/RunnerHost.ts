@@ -10,7 +10,7 @@ import type { QStashGateway } from '../qstash/QStashGateway';
 import express from 'express';
 import Router from 'express-promise-router';
 import { RunJournal } from '../database/RunJournal';
-import type { WorkflowDefinitionRow } from '../database/WorkflowStore';
+import type { WorkflowDefinitionRow } from '../database/WorkflowDefinitionStore';
 import {
   DeliveryGuard,
   requireSignatureHeader,

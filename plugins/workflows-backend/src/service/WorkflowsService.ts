@@ -12,7 +12,7 @@ import type {
 } from '@internal/plugin-workflows-common';
 import { Cron } from 'croner';
 import type { RunStore } from '../database/RunStore';
-import type { WorkflowStore } from '../database/WorkflowStore';
+import type { WorkflowDefinitionStore } from '../database/WorkflowDefinitionStore';
 import type { QStashGateway } from '../qstash/QStashGateway';
 import { formatRunLog } from './runLog';
 
@@ -53,7 +53,7 @@ export class WorkflowsService {
 
   constructor(
     private readonly options: {
-      workflows: WorkflowStore;
+      workflows: WorkflowDefinitionStore;
       runs: RunStore;
       /** Undefined when no QStash is configured: operations then say so. */
       gateway: QStashGateway | undefined;

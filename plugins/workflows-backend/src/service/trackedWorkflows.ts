@@ -2,7 +2,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import type { WorkflowDefinitionRow } from '../database/WorkflowStore';
+import type { WorkflowDefinitionRow } from '../database/WorkflowDefinitionStore';
 
 const ID_PATTERN = /^[A-Za-z0-9._-]+$/;
 

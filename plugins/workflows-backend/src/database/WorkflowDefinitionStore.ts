@@ -53,15 +53,33 @@ function toSummary(row: DbWorkflowRow): WorkflowSummary {
   };
 }
 
-/** Reads and writes the `workflows` table. */
-export class WorkflowStore {
-  constructor(private readonly db: Knex) {}
-
+/** The workflows the portal knows: hosted runners and tracked URLs. */
+export interface WorkflowDefinitionStore {
   /**
-   * Makes the table match the registered definitions: inserts new ones,
+   * Makes the stored set match the registered definitions: inserts new ones,
    * updates changed ones and removes those no longer registered.
    */
+  replaceAll(definitions: WorkflowDefinitionRow[]): Promise<void>;
+  list(): Promise<WorkflowSummary[]>;
+  get(id: string): Promise<WorkflowSummary | undefined>;
+  /** A cheap round trip, for the health endpoint. */
+  ping(): Promise<void>;
+}
+
+/**
+ * The set changes only when a backend starts and registers its own, and
+ * every API request reads it: a read is kept for a few seconds.
+ */
+const LIST_TTL_MS = 5_000;
+
+/** The `workflows` table. */
+export class KnexWorkflowDefinitionStore implements WorkflowDefinitionStore {
+  private cached: { at: number; list: Promise<WorkflowSummary[]> } | undefined;
+
+  constructor(private readonly db: Knex) {}
+
   async replaceAll(definitions: WorkflowDefinitionRow[]): Promise<void> {
+    this.cached = undefined;
     const now = new Date();
     await this.db.transaction(async tx => {
       const ids = definitions.map(d => d.id);
@@ -103,16 +121,23 @@ export class WorkflowStore {
   }
 
   async list(): Promise<WorkflowSummary[]> {
-    const rows = await this.db<DbWorkflowRow>('workflows').orderBy('title');
-    return rows.map(toSummary);
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at > LIST_TTL_MS) {
+      const list = this.db<DbWorkflowRow>('workflows')
+        .orderBy('title')
+        .then(rows => rows.map(toSummary));
+      this.cached = { at: now, list };
+      list.catch(() => {
+        this.cached = undefined;
+      });
+    }
+    return this.cached.list;
   }
 
   async get(id: string): Promise<WorkflowSummary | undefined> {
-    const row = await this.db<DbWorkflowRow>('workflows').where({ id }).first();
-    return row ? toSummary(row) : undefined;
+    return (await this.list()).find(w => w.id === id);
   }
 
-  /** A cheap round trip, for the health endpoint. */
   async ping(): Promise<void> {
     await this.db.raw('select 1');
   }
