@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   DEFAULT_ZIP_LIMITS,
   extractCsvFiles,
+  MAX_LISTED_ENTRIES,
   RATIO_CHECK_FLOOR_BYTES,
   ZipLimitError,
 } from './extractCsv';
@@ -145,6 +146,26 @@ describe('extractCsvFiles', () => {
   });
 
   describe('limits', () => {
+    it('refuses a ZIP listing more entries than the cap before walking them all', async () => {
+      const files: Record<string, Uint8Array> = {};
+      for (let i = 0; i <= MAX_LISTED_ENTRIES; i++) {
+        files[`empty-${i}.txt`] = new Uint8Array(0);
+      }
+      files['M03-Car_Regn_by_make.csv'] = encode('month,make\n');
+      const zip = zipSync(files, { level: 0 });
+      const error = await extractCsvFiles(
+        zip,
+        ['M03-Car_Regn_by_make.csv'],
+        'many.zip',
+        DEFAULT_ZIP_LIMITS,
+      ).catch(e => e);
+      expect(error).toBeInstanceOf(ZipLimitError);
+      expect(error.limit).toBe('entryCount');
+      expect(error.message).toBe(
+        'many.zip lists more than 10,000 entries; refused before reading them (the LTA ZIPs hold one or two)',
+      );
+    });
+
     it('refuses an entry over maxEntryBytes, counting inflated bytes whatever the headers declare', async () => {
       const zip = declareUncompressedSize(
         zipSync({ 'x.csv': incompressibleBytes(3 * MIB) }, { level: 1 }),

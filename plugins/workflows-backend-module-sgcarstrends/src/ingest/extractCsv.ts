@@ -12,6 +12,8 @@ import { setImmediate as nextEventLoopTurn } from 'node:timers/promises';
 import { createInflateRaw } from 'node:zlib';
 
 const MIB = 1024 * 1024;
+/** Entries a ZIP may list; the real ones list one or two. */
+export const MAX_LISTED_ENTRIES = 10_000;
 
 /** Caps on what extracting the CSVs of one ZIP may inflate. */
 export interface ZipLimits {
@@ -80,7 +82,7 @@ export class ZipLimitError extends CustomErrorBase {
     message: string,
     /** The path of the entry inside the ZIP. */
     readonly entryName: string,
-    readonly limit: keyof ZipLimits,
+    readonly limit: keyof ZipLimits | 'entryCount',
     /** How much of the entry had been inflated when it was refused. */
     readonly inflatedBytes: number,
   ) {
@@ -257,9 +259,23 @@ function listEntries(
   zipLabel: string,
 ): Array<{ name: string; compression: number }> {
   const entries: Array<{ name: string; compression: number }> = [];
+  let listed = 0;
   try {
     unzipSync(zipBytes, {
       filter: file => {
+        // The listing runs in one go: a ZIP of countless empty entries must
+        // not hold the event loop while it is walked.
+        listed += 1;
+        if (listed > MAX_LISTED_ENTRIES) {
+          throw new ZipLimitError(
+            `${zipLabel} lists more than ${MAX_LISTED_ENTRIES.toLocaleString(
+              'en-US',
+            )} entries; refused before reading them (the LTA ZIPs hold one or two)`,
+            file.name,
+            'entryCount',
+            0,
+          );
+        }
         if (!file.name.endsWith('/')) {
           entries.push({ name: file.name, compression: file.compression });
         }
@@ -267,6 +283,7 @@ function listEntries(
       },
     });
   } catch (error) {
+    if (error instanceof ZipLimitError) throw error;
     throw unreadable(zipLabel, error);
   }
   return entries;
