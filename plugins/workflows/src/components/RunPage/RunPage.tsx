@@ -21,12 +21,13 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { workflowsApiRef } from '../../api/WorkflowsApi';
 import { RUN_POLL_INTERVAL_MS, RunUpdates, useRun } from '../../hooks/useRun';
 import { useWorkflow } from '../../hooks/useWorkflow';
 import { errorMessage, LoadError } from '../shared/errors';
+import { Fact, FactList } from '../shared/Facts';
 import { formatDuration } from '../shared/formatDuration';
 import { useWorkflowPath } from '../shared/links';
 import { PermissionButton } from '../shared/PermissionButton';
@@ -57,33 +58,12 @@ function LiveIndicator({ updates }: { updates: RunUpdates }) {
   );
 }
 
-function Fact({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <Box sx={{ minWidth: 0 }}>
-      <Typography component="dt" variant="overline" color="text.secondary">
-        {term}
-      </Typography>
-      <Box component="dd" sx={{ m: 0 }}>
-        {children}
-      </Box>
-    </Box>
-  );
-}
-
 function RunSummary({ value }: { value: GetRunResponse }) {
   const { run } = value;
   return (
     <Paper sx={{ p: 2 }} component="section" aria-label="Run summary">
       <Stack spacing={2}>
-        <Box
-          component="dl"
-          sx={{
-            m: 0,
-            display: 'grid',
-            gap: 2,
-            gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
-          }}
-        >
+        <FactList minColumnWidth={180}>
           <Fact term="Status">
             <RunStatusChip status={run.status} />
           </Fact>
@@ -119,7 +99,7 @@ function RunSummary({ value }: { value: GetRunResponse }) {
               </Typography>
             </Fact>
           )}
-        </Box>
+        </FactList>
         {run.error && (
           <Alert severity="error" role="group" aria-label="Run error">
             {run.failedStep && (

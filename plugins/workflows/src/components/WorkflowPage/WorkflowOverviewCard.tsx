@@ -1,35 +1,16 @@
 import { Link } from '@backstage/core-components';
 import type { WorkflowOverview } from '@internal/plugin-workflows-common';
-import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { ReactNode } from 'react';
+import { Fact, FactList } from '../shared/Facts';
 import { formatDuration } from '../shared/formatDuration';
 import { useRunPath } from '../shared/links';
 import { formatSuccessRate } from '../shared/formatSuccessRate';
 import { RunStatusChip } from '../shared/RunStatusChip';
 import { ScheduleText } from '../shared/ScheduleText';
 import { RelativeTime } from '../shared/time';
-
-function Fact({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <Box component="div" sx={{ minWidth: 0 }}>
-      <Typography
-        component="dt"
-        variant="overline"
-        color="text.secondary"
-        sx={{ lineHeight: 1.6 }}
-      >
-        {term}
-      </Typography>
-      <Box component="dd" sx={{ m: 0 }}>
-        {children}
-      </Box>
-    </Box>
-  );
-}
 
 /** Who owns the workflow, where QStash calls it, when it runs and how it has been doing. */
 export function WorkflowOverviewCard({
@@ -41,15 +22,7 @@ export function WorkflowOverviewCard({
   const { stats } = workflow;
   return (
     <Paper sx={{ p: 2 }} aria-label="Workflow overview" component="section">
-      <Box
-        component="dl"
-        sx={{
-          m: 0,
-          display: 'grid',
-          gap: 2,
-          gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))',
-        }}
-      >
+      <FactList minColumnWidth={220}>
         <Fact term="Owner">
           <Typography variant="body2">{workflow.owner}</Typography>
         </Fact>
@@ -122,7 +95,7 @@ export function WorkflowOverviewCard({
             </Stack>
           )}
         </Fact>
-      </Box>
+      </FactList>
     </Paper>
   );
 }
