@@ -30,6 +30,11 @@ export interface Config {
       retentionDays?: number;
       /** How often an open run page stream looks for changes, in ms. Default 1000. */
       streamPollMs?: number;
+      /**
+       * How often the sync lists a whole dead letter queue, which finds entries
+       * that expired or were handled outside the portal. Default 10.
+       */
+      dlqFullListingMinutes?: number;
     };
     alerts?: {
       /**

@@ -77,7 +77,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('workflow_sync_state', table => {
-    table.comment('Where the sync of each workflow with the QStash logs stands');
+    table.comment(
+      'Where the sync of each workflow with the QStash logs stands',
+    );
     table.string('workflow_id', 128).primary().notNullable();
     table
       .bigInteger('newest_created_at')

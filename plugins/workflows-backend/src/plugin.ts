@@ -18,7 +18,12 @@ import { readQStashConnection } from './runners/qstashConnection';
 import { RunnerHost } from './runners/RunnerHost';
 import { KnexRunStore } from './database/RunStore';
 import { UpstashQStashGateway } from './qstash/UpstashQStashGateway';
+import { KnexDlqStore } from './database/DlqStore';
+import { KnexTriageStore } from './database/TriageStore';
+import { AuthorizedTriageService } from './service/AuthorizedTriageService';
 import { AuthorizedWorkflowsService } from './service/AuthorizedWorkflowsService';
+import { TriageService } from './service/TriageService';
+import { DlqSync } from './sync/DlqSync';
 import { createRouter } from './service/router';
 import { readTrackedWorkflows } from './service/trackedWorkflows';
 import { WorkflowsService } from './service/WorkflowsService';
@@ -90,6 +95,8 @@ export const workflowsPlugin = createBackendPlugin({
             `${appBaseUrl}/workflows/${encodeURIComponent(
               workflowId,
             )}/runs/${encodeURIComponent(runId)}`,
+          failureGroupUrl: group =>
+            `${appBaseUrl}/failures?group=${encodeURIComponent(group)}`,
           journal,
           deliveryGuard: new DeliveryGuard({
             tokens: new KnexDeliveryTokenStore(db),
@@ -123,9 +130,22 @@ export const workflowsPlugin = createBackendPlugin({
           permissions,
           auditor,
         );
+        const dlq = new KnexDlqStore(db);
+        const triage = new AuthorizedTriageService(
+          new TriageService({
+            triage: new KnexTriageStore(db),
+            dlq,
+            runs,
+            gateway,
+          }),
+          () => store.list(),
+          permissions,
+          auditor,
+        );
         httpRouter.use(
           await createRouter({
             service,
+            triage,
             pingDatabase: () => store.ping(),
             databaseClient: String(db.client.config.client),
             httpAuth,
@@ -145,11 +165,29 @@ export const workflowsPlugin = createBackendPlugin({
                 logger,
               })
             : undefined,
+          dlqSync: gateway
+            ? new DlqSync({
+                gateway,
+                store: dlq,
+                workflows: () => store.list(),
+                logger,
+                fullListingEveryMs: history.dlqFullListingMinutes * 60_000,
+              })
+            : undefined,
+          dlq,
           runs,
           settings: history,
           logger,
         });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        lifecycle.addStartupHook(async () => {
+          const grouped = await runs.groupUngroupedFailures();
+          if (grouped > 0) {
+            logger.info(
+              `Grouped ${grouped} failed run(s) stored before triage`,
+            );
+          }
+        });
 
         if (gateway && !disabled) {
           const scheduled = host.list().filter(r => r.schedule);

@@ -7,3 +7,4 @@ export * from './permissions';
 export * from './api';
 export * from './runs';
 export * from './socialPosts';
+export * from './triage';

@@ -350,6 +350,11 @@ describe.each(databases.eachSupportedId())(
             name: 'Workflow',
             value: 'COE results update (coe)',
           }),
+          // The alert also opens the Failures page at this failure's group.
+          expect.objectContaining({
+            name: 'Same failure',
+            value: expect.stringMatching(/\/failures\?group=[0-9a-f]{16}\)$/),
+          }),
         ]),
       );
       // COE was posted to Discord before Telegram failed, exactly once.

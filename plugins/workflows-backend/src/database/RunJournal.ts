@@ -1,5 +1,6 @@
 import type { RunStatus } from '@internal/plugin-workflows-common';
 import { Knex } from 'knex';
+import { failureColumns } from '../triage/failureColumns';
 import { toIso } from './timestamps';
 
 const SUMMARY_LIMIT = 2000;
@@ -74,6 +75,13 @@ export class RunJournal {
       status: 'failed',
       failed_step: failure.failedStep,
       error: failure.error,
+      ...failureColumns({
+        workflowId,
+        status: 'failed',
+        failedStep: failure.failedStep,
+        error: failure.error,
+        failedAt: new Date(),
+      }),
     });
   }
 

@@ -6,6 +6,7 @@ import type {
   WorkflowRun,
 } from '@internal/plugin-workflows-common';
 import { Knex } from 'knex';
+import { failureColumns } from '../triage/failureColumns';
 import { toIso, toIsoOrNull } from './timestamps';
 
 /** A run as the sync read it from QStash, ready to be stored. */
@@ -83,6 +84,11 @@ export interface RunStore {
   ): Promise<Omit<WorkflowRunFigures, 'lastRun'>>;
   /** Deletes runs that started before `cutoff`, with their steps. */
   pruneStartedBefore(cutoff: Date): Promise<number>;
+  /**
+   * Groups failed runs stored before failures were grouped, a batch at a
+   * time; returns how many it grouped.
+   */
+  groupUngroupedFailures(batchSize?: number): Promise<number>;
   readSyncWatermark(workflowId: string): Promise<number | null>;
   writeSyncState(
     workflowId: string,
@@ -115,6 +121,17 @@ interface RunRow {
   step_count: number | string;
   updated_at: Date | string | number | null;
   qstash_fingerprint: string | null;
+  failed_at_ms?: number | string | null;
+}
+
+/** A failure keeps the time it was first seen until QStash reports the finish. */
+function failedAtOf(
+  finishedAt: Date | string | number | null,
+  knownFailedAtMs: number | string | null | undefined,
+): Date {
+  if (finishedAt) return new Date(toIso(finishedAt));
+  if (knownFailedAtMs) return new Date(Number(knownFailedAtMs));
+  return new Date();
 }
 
 function toRun(row: RunRow): WorkflowRun {
@@ -496,7 +513,22 @@ export class KnexRunStore implements RunStore {
         updated_at: new Date(),
         qstash_fingerprint: fingerprint,
       };
-      await tx('workflow_runs').where({ run_id: run.runId }).update(values);
+      const failure = failureColumns({
+        workflowId: run.workflowId,
+        status: values.status,
+        failedStep: values.failed_step,
+        error: values.error,
+        failedAt: failedAtOf(values.finished_at, existing?.failed_at_ms),
+      });
+      await tx('workflow_runs')
+        .where({ run_id: run.runId })
+        .update({ ...values, ...failure });
+      if (failure.failure_group) {
+        // Its DLQ entry is now counted through the run, in the run's group.
+        await tx('workflow_dlq_entries')
+          .where({ run_id: run.runId })
+          .update({ run_known: true, failure_group: failure.failure_group });
+      }
       await tx('workflow_run_steps').where({ run_id: run.runId }).delete();
       if (run.steps.length > 0) {
         await tx.batchInsert(
@@ -614,6 +646,44 @@ export class KnexRunStore implements RunStore {
       succeeded: Number(counts?.succeeded ?? 0),
       p50DurationMs,
     };
+  }
+
+  async groupUngroupedFailures(batchSize = 500): Promise<number> {
+    let grouped = 0;
+    for (;;) {
+      const rows = await this.db<RunRow>('workflow_runs')
+        .where({ status: 'failed' })
+        .whereNull('failure_group')
+        .limit(batchSize)
+        .select(
+          'run_id',
+          'workflow_id',
+          'failed_step',
+          'error',
+          'finished_at',
+          'updated_at',
+          'started_at',
+        );
+      if (rows.length === 0) return grouped;
+      await this.db.transaction(async tx => {
+        for (const row of rows) {
+          await tx('workflow_runs')
+            .where({ run_id: row.run_id })
+            .update(
+              failureColumns({
+                workflowId: row.workflow_id,
+                status: 'failed',
+                failedStep: row.failed_step,
+                error: row.error,
+                failedAt: new Date(
+                  toIso(row.finished_at ?? row.updated_at ?? row.started_at),
+                ),
+              }),
+            );
+        }
+      });
+      grouped += rows.length;
+    }
   }
 
   async pruneStartedBefore(cutoff: Date): Promise<number> {

@@ -83,6 +83,53 @@ export interface QStashSchedule {
   isPaused?: boolean;
 }
 
+/** Which dead letter queue: workflow runs, or plain messages (schedules, publishes). */
+export type QStashDlqSource = 'workflow' | 'message';
+
+/** One entry of either dead letter queue, as QStash lists it (fields vary by queue). */
+export interface QStashDlqEntry {
+  dlqId: string;
+  messageId?: string;
+  /** Where the failed delivery went. */
+  url?: string;
+  workflowUrl?: string;
+  workflowRunId?: string;
+  workflowCreatedAt?: number;
+  /** When the entry was written (ms). */
+  createdAt?: number;
+  scheduleId?: string;
+  label?: string;
+  labels?: string[];
+  failureFunctionState?: string;
+  responseStatus?: number;
+  responseHeader?: Record<string, string[]>;
+  responseBody?: string;
+  responseBodyBase64?: string;
+}
+
+export interface DlqPage {
+  entries: QStashDlqEntry[];
+  /** Absent on the last page. */
+  cursor?: string;
+}
+
+export interface ListDlqQuery {
+  cursor?: string;
+  /** Entries written at or after this time (ms). */
+  fromDate?: number;
+  count?: number;
+}
+
+/** A DLQ operation QStash offers in bulk (explicit ids) and on one entry. */
+export type DlqBulkAction = 'resume' | 'restart' | 'delete' | 'redeliver';
+
+export interface DlqBulkResult {
+  /** Runs started by a resume or restart, in the order of the ids given. */
+  workflowRunIds: string[];
+  /** Entries QStash reports as handled. */
+  handled: number;
+}
+
 /**
  * The only code that talks to QStash. It follows cursors, backs off on 429,
  * retries 5xx a bounded number of times, maps errors to `@backstage/errors`
@@ -97,6 +144,25 @@ export interface QStashGateway {
   cancelWorkflowRun(workflowRunId: string): Promise<void>;
   listSchedules(): Promise<QStashSchedule[]>;
   upsertSchedule(definition: QStashScheduleDefinition): Promise<void>;
+  /** One page of a dead letter queue, oldest first. */
+  listDlq(source: QStashDlqSource, query: ListDlqQuery): Promise<DlqPage>;
+  /**
+   * One bulk call on explicit entries of one queue (at most the API's page
+   * size). Refuses an empty list: an empty filter acts on every entry.
+   */
+  dlqBulk(
+    source: QStashDlqSource,
+    action: DlqBulkAction,
+    dlqIds: string[],
+    options?: { retries?: number },
+  ): Promise<DlqBulkResult>;
+  /** The same on one entry: its own error when it fails. */
+  dlqOne(
+    source: QStashDlqSource,
+    action: DlqBulkAction | 'retry-failure-function',
+    dlqId: string,
+    options?: { retries?: number },
+  ): Promise<{ workflowRunId?: string }>;
   /**
    * The SDK clients, for `serve()` and the runners' own calls: built once,
    * here, so nothing else constructs them.

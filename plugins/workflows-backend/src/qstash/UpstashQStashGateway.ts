@@ -7,7 +7,13 @@ import {
 import { Client as WorkflowClient } from '@upstash/workflow';
 import type { QStashConnection } from '../runners/qstashConnection';
 import {
+  DlqBulkAction,
+  DlqBulkResult,
+  DlqPage,
+  ListDlqQuery,
   ListWorkflowRunsQuery,
+  QStashDlqEntry,
+  QStashDlqSource,
   QStashGateway,
   QStashSchedule,
   QStashScheduleDefinition,
@@ -27,6 +33,62 @@ function requireId(value: string, what: string): string {
     );
   }
   return value;
+}
+
+/** The largest explicit selection one bulk call takes, per the API reference. */
+export const DLQ_BULK_PAGE_SIZE: Record<DlqBulkAction, number> = {
+  resume: 100,
+  restart: 50,
+  delete: 100,
+  redeliver: 100,
+};
+
+/** Each (queue, action) as a path: the bulk call, then the call on one entry. */
+function dlqPaths(
+  source: QStashDlqSource,
+  action: DlqBulkAction | 'retry-failure-function',
+): { method: 'POST' | 'DELETE'; bulk?: string; one: string } {
+  if (source === 'workflow') {
+    switch (action) {
+      case 'resume':
+      case 'restart':
+        return {
+          method: 'POST',
+          bulk: `/v2/workflows/dlq/${action}`,
+          one: `/v2/workflows/dlq/${action}/`,
+        };
+      case 'retry-failure-function':
+        return { method: 'POST', one: '/v2/workflows/dlq/callback/' };
+      case 'delete':
+        return {
+          method: 'DELETE',
+          bulk: '/v2/workflows/dlq',
+          one: '/v2/workflows/dlq/',
+        };
+      default:
+        break;
+    }
+  } else {
+    switch (action) {
+      case 'redeliver':
+        return { method: 'POST', bulk: '/v2/dlq/retry', one: '/v2/dlq/retry/' };
+      case 'delete':
+        return { method: 'DELETE', bulk: '/v2/dlq', one: '/v2/dlq/' };
+      default:
+        break;
+    }
+  }
+  throw new InputError(
+    source === 'workflow'
+      ? `"${action}" applies to message dead letters, not to workflow runs`
+      : `"${action}" applies to workflow runs, not to message dead letters`,
+  );
+}
+
+function overrideHeaders(options?: { retries?: number }) {
+  return options?.retries !== undefined
+    ? { 'Upstash-Retries': String(options.retries) }
+    : undefined;
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -125,6 +187,95 @@ export class UpstashQStashGateway implements QStashGateway {
       idempotent: true,
       action: `cancel run ${id}`,
     });
+  }
+
+  async listDlq(
+    source: QStashDlqSource,
+    query: ListDlqQuery,
+  ): Promise<DlqPage> {
+    const page = await this.http.json<{
+      messages?: QStashDlqEntry[];
+      cursor?: string | number;
+    }>({
+      method: 'GET',
+      path: source === 'workflow' ? '/v2/workflows/dlq' : '/v2/dlq',
+      query: {
+        cursor: query.cursor,
+        fromDate:
+          query.fromDate !== undefined ? String(query.fromDate) : undefined,
+        count: query.count ? String(query.count) : undefined,
+      },
+      idempotent: true,
+      action: `list the ${source} dead letter queue`,
+    });
+    return {
+      entries: page?.messages ?? [],
+      ...(page?.cursor ? { cursor: String(page.cursor) } : {}),
+    };
+  }
+
+  async dlqBulk(
+    source: QStashDlqSource,
+    action: DlqBulkAction,
+    dlqIds: string[],
+    options?: { retries?: number },
+  ): Promise<DlqBulkResult> {
+    const paths = dlqPaths(source, action);
+    if (dlqIds.length === 0 || !paths.bulk) {
+      // Without ids the bulk endpoints act on the whole queue.
+      throw new InputError(`No dead letter entries were selected to ${action}`);
+    }
+    if (dlqIds.length > DLQ_BULK_PAGE_SIZE[action]) {
+      throw new InputError(
+        `At most ${DLQ_BULK_PAGE_SIZE[action]} entries go in one ${action} call, got ${dlqIds.length}`,
+      );
+    }
+    for (const id of dlqIds) requireId(id, 'A DLQ id');
+    const result: DlqBulkResult = { workflowRunIds: [], handled: 0 };
+    let cursor: string | undefined;
+    // Each answer may carry a cursor for the rest; follow it to the end.
+    for (let call = 0; call < 100; call++) {
+      const answer = await this.http.json<{
+        workflowRuns?: { workflowRunId: string }[];
+        responses?: unknown[];
+        deleted?: number;
+        cursor?: string | number;
+      }>({
+        method: paths.method,
+        path: paths.bulk,
+        query: { dlqIds: dlqIds.join(','), cursor },
+        headers: overrideHeaders(options),
+        idempotent: action === 'delete',
+        action: `${action} ${dlqIds.length} ${source} dead letter entr${
+          dlqIds.length === 1 ? 'y' : 'ies'
+        }`,
+      });
+      const runs = answer?.workflowRuns ?? [];
+      result.workflowRunIds.push(...runs.map(run => run.workflowRunId));
+      result.handled +=
+        answer?.deleted ?? answer?.responses?.length ?? runs.length;
+      if (!answer?.cursor) break;
+      cursor = String(answer.cursor);
+    }
+    return result;
+  }
+
+  async dlqOne(
+    source: QStashDlqSource,
+    action: DlqBulkAction | 'retry-failure-function',
+    dlqId: string,
+    options?: { retries?: number },
+  ): Promise<{ workflowRunId?: string }> {
+    const paths = dlqPaths(source, action);
+    const id = requireId(dlqId, 'The DLQ id');
+    const answer = await this.http.json<{ workflowRunId?: string }>({
+      method: paths.method,
+      path: `${paths.one}${encodeURIComponent(id)}`,
+      headers: overrideHeaders(options),
+      idempotent: action === 'delete',
+      action: `${action} ${source} dead letter entry ${id}`,
+    });
+    return answer?.workflowRunId ? { workflowRunId: answer.workflowRunId } : {};
   }
 
   async listSchedules(): Promise<QStashSchedule[]> {

@@ -18,6 +18,7 @@ import {
   SIGNATURE_HEADER,
 } from './deliveryGuard';
 import { withEarlyErrorsReported } from './earlyErrors';
+import { failureColumns } from '../triage/failureColumns';
 import { sendDiscordFailureAlert } from './failureAlert';
 import { journaledContext } from './journaledContext';
 import { QStashConnection } from './qstashConnection';
@@ -35,6 +36,8 @@ export interface RunnerHostOptions {
   pluginBaseUrl: string;
   /** Where operators open a run, for alert links. */
   runUrl(workflowId: string, runId: string): string;
+  /** The Failures page opened at a failure group. */
+  failureGroupUrl(failureGroup: string): string;
   journal: RunJournal;
   /** Refuses replayed tokens and duplicate executions of a step. */
   deliveryGuard: DeliveryGuard;
@@ -253,6 +256,15 @@ export class RunnerHost {
                 failedStep,
                 error: failResponse,
                 runUrl: this.options.runUrl(runner.id, runId),
+                groupUrl: this.options.failureGroupUrl(
+                  failureColumns({
+                    workflowId: runner.id,
+                    status: 'failed',
+                    failedStep,
+                    error: failResponse,
+                    failedAt: new Date(),
+                  }).failure_group!,
+                ),
               },
               logger,
             );

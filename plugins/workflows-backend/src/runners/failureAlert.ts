@@ -7,6 +7,8 @@ export interface FailureAlert {
   failedStep: string | null;
   error: string;
   runUrl: string;
+  /** The Failures page at this failure's group: every run that failed the same way. */
+  groupUrl: string;
 }
 
 const FIELD_LIMIT = 1000;
@@ -40,6 +42,10 @@ export async function sendDiscordFailureAlert(
           { name: 'Step', value: alert.failedStep ?? 'unknown' },
           { name: 'Error', value: clip(alert.error || 'no message') },
           { name: 'Run', value: `[${alert.runId}](${alert.runUrl})` },
+          {
+            name: 'Same failure',
+            value: `[All runs that failed this way](${alert.groupUrl})`,
+          },
         ],
         timestamp: new Date().toISOString(),
       },

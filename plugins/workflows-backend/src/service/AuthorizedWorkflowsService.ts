@@ -3,11 +3,7 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   GetRunResponse,
   ListRunsQuery,
@@ -21,6 +17,7 @@ import {
   workflowRunTriggerPermission,
 } from '@internal/plugin-workflows-common';
 import type { Request } from 'express';
+import { WorkflowAuthorizer } from './WorkflowAuthorizer';
 import { WorkflowsService } from './WorkflowsService';
 
 /** Who asks, and the request to attach to audit events. */
@@ -34,52 +31,42 @@ export interface CallerContext {
  * permission-checked (resource: the workflow id) and audited.
  */
 export class AuthorizedWorkflowsService {
+  private readonly authorizer: WorkflowAuthorizer;
+
   constructor(
     private readonly service: WorkflowsService,
-    private readonly permissions: PermissionsService,
+    permissions: PermissionsService,
     private readonly auditor: AuditorService,
-  ) {}
-
-  private async allowed(
-    caller: CallerContext,
-    permission: ResourcePermission<'workflow'>,
-    workflowIds: string[],
-  ): Promise<boolean[]> {
-    if (workflowIds.length === 0) return [];
-    const decisions = await this.permissions.authorize(
-      workflowIds.map(resourceRef => ({ permission, resourceRef })),
-      { credentials: caller.credentials },
-    );
-    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  ) {
+    this.authorizer = new WorkflowAuthorizer(permissions);
   }
 
-  private async require(
+  private require(
     caller: CallerContext,
     permission: ResourcePermission<'workflow'>,
     workflowId: string,
   ): Promise<void> {
-    const [allowed] = await this.allowed(caller, permission, [workflowId]);
-    if (!allowed) {
-      throw new NotAllowedError(
-        `Missing permission ${permission.name} for workflow "${workflowId}"`,
-      );
-    }
+    return this.authorizer.require(caller.credentials, permission, workflowId);
   }
 
   private async readableIds(caller: CallerContext): Promise<string[]> {
     const ids = (await this.service.listWorkflows()).map(w => w.id);
-    const allowed = await this.allowed(caller, workflowReadPermission, ids);
-    return ids.filter((_id, i) => allowed[i]);
+    return this.authorizer.filter(
+      caller.credentials,
+      workflowReadPermission,
+      ids,
+      id => id,
+    );
   }
 
   async listWorkflows(caller: CallerContext): Promise<WorkflowOverview[]> {
-    const workflows = await this.service.listWorkflows();
-    const allowed = await this.allowed(
-      caller,
+    const workflows = await this.authorizer.filter(
+      caller.credentials,
       workflowReadPermission,
-      workflows.map(w => w.id),
+      await this.service.listWorkflows(),
+      w => w.id,
     );
-    return this.service.overviews(workflows.filter((_w, i) => allowed[i]));
+    return this.service.overviews(workflows);
   }
 
   async getWorkflow(

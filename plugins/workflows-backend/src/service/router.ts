@@ -3,7 +3,9 @@ import { InputError } from '@backstage/errors';
 import {
   HealthResponse,
   ListWorkflowsResponse,
+  dlqActionRequestSchema,
   listRunsQuerySchema,
+  triageQuerySchema,
   triggerRunRequestSchema,
 } from '@internal/plugin-workflows-common';
 import express from 'express';
@@ -14,10 +16,12 @@ import {
   AuthorizedWorkflowsService,
   CallerContext,
 } from './AuthorizedWorkflowsService';
+import { AuthorizedTriageService } from './AuthorizedTriageService';
 import { streamRun } from './runStream';
 
 export interface RouterOptions {
   service: AuthorizedWorkflowsService;
+  triage: AuthorizedTriageService;
   /** Answers the health route: throws when the database does not answer. */
   pingDatabase(): Promise<void>;
   databaseClient: string;
@@ -152,6 +156,27 @@ export async function createRouter(
   router.post('/runs/:runId/cancel', async (req, res) => {
     const run = await service.cancelRun(await caller(req), req.params.runId);
     res.json({ run });
+  });
+
+  router.get('/triage', async (req, res) => {
+    const context = await caller(req);
+    const query = parseInput(triageQuerySchema, req.query, 'query');
+    res.json(await options.triage.triage(context, query));
+  });
+
+  router.get('/triage/groups/:groupId/failures', async (req, res) => {
+    const context = await caller(req);
+    const query = parseInput(triageQuerySchema, req.query, 'query');
+    res.json(
+      await options.triage.groupFailures(context, req.params.groupId, query),
+    );
+  });
+
+  router.post('/dlq/actions', async (req, res) => {
+    const context = await caller(req);
+    const request = parseInput(dlqActionRequestSchema, req.body ?? {}, 'body');
+    // Some entries may fail while others succeed: the body says which.
+    res.json(await options.triage.act(context, request));
   });
 
   return router;

@@ -1,10 +1,13 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import type { RunStore } from '../database/RunStore';
+import type { DlqStore } from '../database/DlqStore';
+import type { DlqSync } from './DlqSync';
 import type { RunSync } from './RunSync';
 
 const DEFAULT_SYNC_SECONDS = 60;
 const DEFAULT_RETENTION_DAYS = 90;
+const DEFAULT_DLQ_FULL_LISTING_MINUTES = 10;
 
 /** `workflows.history`: how often runs are synced and how long they are kept. */
 export function readHistorySettings(config: Config) {
@@ -24,7 +27,15 @@ export function readHistorySettings(config: Config) {
       `workflows.history.retentionDays must be at least 1, got ${retentionDays}`,
     );
   }
-  return { syncIntervalSeconds, retentionDays };
+  const dlqFullListingMinutes =
+    config.getOptionalNumber('workflows.history.dlqFullListingMinutes') ??
+    DEFAULT_DLQ_FULL_LISTING_MINUTES;
+  if (!(dlqFullListingMinutes > 0)) {
+    throw new Error(
+      `workflows.history.dlqFullListingMinutes must be more than 0, got ${dlqFullListingMinutes}`,
+    );
+  }
+  return { syncIntervalSeconds, retentionDays, dlqFullListingMinutes };
 }
 
 /**
@@ -34,11 +45,13 @@ export function readHistorySettings(config: Config) {
 export async function scheduleHistoryTasks(options: {
   scheduler: SchedulerService;
   sync: RunSync | undefined;
+  dlqSync?: DlqSync;
+  dlq?: DlqStore;
   runs: RunStore;
   settings: ReturnType<typeof readHistorySettings>;
   logger: LoggerService;
 }): Promise<void> {
-  const { scheduler, sync, runs, settings, logger } = options;
+  const { scheduler, sync, dlqSync, dlq, runs, settings, logger } = options;
   if (sync) {
     await scheduler.scheduleTask({
       id: 'workflows-run-sync',
@@ -51,6 +64,8 @@ export async function scheduleHistoryTasks(options: {
         const written = reports.reduce((n, r) => n + r.runsWritten, 0);
         if (written > 0)
           logger.info(`Run sync stored ${written} changed run(s)`);
+        // After the runs, so that DLQ entries find their runs.
+        await dlqSync?.syncAll();
       },
     });
   }
@@ -65,6 +80,7 @@ export async function scheduleHistoryTasks(options: {
         Date.now() - settings.retentionDays * 24 * 3600_000,
       );
       const removed = await runs.pruneStartedBefore(cutoff);
+      await dlq?.pruneCreatedBefore(cutoff);
       if (removed > 0) {
         logger.info(
           `Removed ${removed} run(s) older than ${settings.retentionDays} days`,

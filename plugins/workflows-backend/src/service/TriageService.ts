@@ -1,0 +1,229 @@
+import { InputError } from '@backstage/errors';
+import type {
+  DlqActionRequest,
+  DlqActionResponse,
+  TriageGroup,
+  TriageGroupFailuresResponse,
+  TriageQuery,
+  TriageResponse,
+  WorkflowSummary,
+} from '@internal/plugin-workflows-common';
+import type { DlqStore, StoredDlqEntry } from '../database/DlqStore';
+import type { RunStore } from '../database/RunStore';
+import type { TriageStore } from '../database/TriageStore';
+import type { QStashGateway } from '../qstash/QStashGateway';
+import { DlqActions } from '../triage/DlqActions';
+import { probableCause } from '../triage/failureCause';
+
+const DAY_MS = 24 * 3600_000;
+const DEFAULT_WINDOW_MS = DAY_MS;
+const MAX_WINDOW_MS = 400 * DAY_MS;
+/** Points of a sparkline, whatever the window. */
+const BUCKETS = 24;
+const MAX_GROUPS = 100;
+const EXAMPLE_RUNS = 5;
+const GROUP_DLQ_IDS = 500;
+const GROUP_FAILURES = 200;
+
+export interface TriageServiceOptions {
+  triage: TriageStore;
+  dlq: DlqStore;
+  runs: RunStore;
+  gateway?: QStashGateway;
+  now?: () => number;
+}
+
+/** A window from the query: [from, to), the last 24 hours by default. */
+export function triageWindow(
+  query: Pick<TriageQuery, 'from' | 'to'>,
+  now: number,
+): { fromMs: number; toMs: number } {
+  const toMs = query.to ? Date.parse(query.to) : now;
+  const fromMs = query.from ? Date.parse(query.from) : toMs - DEFAULT_WINDOW_MS;
+  if (!(fromMs < toMs)) {
+    throw new InputError('Invalid query: from must be before to');
+  }
+  if (toMs - fromMs > MAX_WINDOW_MS) {
+    throw new InputError(
+      `Invalid query: the window may span at most ${
+        MAX_WINDOW_MS / DAY_MS
+      } days`,
+    );
+  }
+  return { fromMs, toMs };
+}
+
+function trendOf(count: number, previous: number): TriageGroup['trend'] {
+  if (previous === 0) return 'new';
+  if (count > previous * 1.25) return 'rising';
+  if (count < previous * 0.75) return 'falling';
+  return 'steady';
+}
+
+/** Failures grouped by cause, and the DLQ actions that fix them. */
+export class TriageService {
+  private readonly now: () => number;
+  private readonly actions?: DlqActions;
+
+  constructor(private readonly options: TriageServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.actions = options.gateway
+      ? new DlqActions(options.gateway, options.dlq)
+      : undefined;
+  }
+
+  async triage(
+    query: TriageQuery,
+    workflows: WorkflowSummary[],
+  ): Promise<TriageResponse> {
+    const { fromMs, toMs } = triageWindow(query, this.now());
+    const bucketMs = Math.ceil((toMs - fromMs) / BUCKETS);
+    // The previous window of equal length comes first: buckets 0..BUCKETS-1.
+    const originMs = fromMs - BUCKETS * bucketMs;
+    const buckets = await this.options.triage.failureBuckets({
+      fromMs,
+      toMs,
+      originMs,
+      bucketMs,
+      workflowIds: workflows.map(w => w.id),
+    });
+
+    const byGroup = new Map<
+      string,
+      {
+        workflowId: string;
+        count: number;
+        previous: number;
+        firstMs: number;
+        lastMs: number;
+        series: number[];
+      }
+    >();
+    for (const row of buckets) {
+      let group = byGroup.get(row.failureGroup);
+      if (!group) {
+        group = {
+          workflowId: row.workflowId,
+          count: 0,
+          previous: 0,
+          firstMs: Number.POSITIVE_INFINITY,
+          lastMs: 0,
+          series: new Array(BUCKETS).fill(0),
+        };
+        byGroup.set(row.failureGroup, group);
+      }
+      if (row.bucket < BUCKETS) {
+        group.previous += row.count;
+        continue;
+      }
+      group.count += row.count;
+      group.series[Math.min(BUCKETS - 1, row.bucket - BUCKETS)] += row.count;
+      group.firstMs = Math.min(group.firstMs, row.firstMs);
+      group.lastMs = Math.max(group.lastMs, row.lastMs);
+    }
+
+    const titles = new Map(workflows.map(w => [w.id, w.title]));
+    const current = [...byGroup.entries()]
+      .filter(([, g]) => g.count > 0)
+      .sort(([, a], [, b]) => b.count - a.count || b.lastMs - a.lastMs)
+      .slice(0, MAX_GROUPS);
+    const groups = await Promise.all(
+      current.map(
+        async ([failureGroup, g]): Promise<TriageGroup | undefined> => {
+          const details = await this.options.triage.groupDetails(
+            failureGroup,
+            { fromMs, toMs },
+            { examples: EXAMPLE_RUNS, dlqIds: GROUP_DLQ_IDS },
+          );
+          if (!details) return undefined;
+          return {
+            groupId: failureGroup,
+            workflowId: g.workflowId,
+            workflowTitle: titles.get(g.workflowId) ?? g.workflowId,
+            step: details.step,
+            signature: details.signature,
+            latestError: details.latestError,
+            cause: probableCause({
+              error: details.latestError,
+              step: details.step,
+            }),
+            count: g.count,
+            inDlqCount: details.inDlqCount,
+            previousCount: g.previous,
+            trend: trendOf(g.count, g.previous),
+            firstSeen: new Date(g.firstMs).toISOString(),
+            lastSeen: new Date(g.lastMs).toISOString(),
+            series: g.series,
+            exampleRunIds: details.exampleRunIds,
+            dlqIds: details.dlqIds,
+          };
+        },
+      ),
+    );
+
+    const synced = [
+      await this.options.runs.lastSyncedAt(),
+      await this.options.dlq.lastSyncedAt(),
+    ].filter((t): t is string => t !== null);
+    return {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      bucketMs,
+      groups: groups.filter((g): g is TriageGroup => g !== undefined),
+      lastSyncedAt: synced.length ? synced.sort().at(-1)! : null,
+    };
+  }
+
+  /** The runs and DLQ entries of a group, newest first; the workflow to check. */
+  async groupFailures(
+    groupId: string,
+    query: TriageQuery,
+  ): Promise<{ response: TriageGroupFailuresResponse; workflowId?: string }> {
+    const { fromMs, toMs } = triageWindow(query, this.now());
+    const { items, totalCount, workflowId } =
+      await this.options.triage.groupFailures(
+        groupId,
+        { fromMs, toMs },
+        GROUP_FAILURES,
+      );
+    return { response: { groupId, items, totalCount }, workflowId };
+  }
+
+  /** The mirrored entries of a selection, to check permissions on their workflows. */
+  async dlqEntries(dlqIds: string[]): Promise<Map<string, StoredDlqEntry>> {
+    return this.options.dlq.getEntries(dlqIds);
+  }
+
+  async act(
+    request: DlqActionRequest,
+    entries: { dlqId: string; entry?: StoredDlqEntry }[],
+    denied: Map<string, string>,
+  ): Promise<DlqActionResponse> {
+    if (!this.actions) {
+      throw new InputError(
+        'QStash is not configured (workflows.qstash), so there is no dead letter queue to act on',
+      );
+    }
+    const allowed = entries.filter(e => !denied.has(e.dlqId));
+    const done = await this.actions.run(request.action, allowed, {
+      retries: request.retries,
+    });
+    const byId = new Map(done.map(o => [o.dlqId, o]));
+    const outcomes = entries.map(
+      ({ dlqId }) =>
+        byId.get(dlqId) ?? {
+          dlqId,
+          ok: false,
+          workflowRunId: null,
+          error: denied.get(dlqId) ?? 'Not handled',
+        },
+    );
+    const succeeded = outcomes.filter(o => o.ok).length;
+    return {
+      action: request.action,
+      outcomes,
+      succeeded,
+      failed: outcomes.length - succeeded,
+    };
+  }
+}
