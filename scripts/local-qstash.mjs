@@ -23,6 +23,7 @@ export function startLocalQStash({
   port = '8080',
   dataFile,
   echo = true,
+  retryTimeScale,
 } = {}) {
   const args = [
     join(ROOT, 'packages', 'qstash-local', 'bin', 'qstash-local'),
@@ -30,6 +31,7 @@ export function startLocalQStash({
     port,
   ];
   if (dataFile) args.push('--data', dataFile);
+  if (retryTimeScale) args.push('--retry-time-scale', String(retryTimeScale));
   const child = spawn(nodeBin, args, {
     cwd: ROOT,
     env,

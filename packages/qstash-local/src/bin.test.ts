@@ -100,4 +100,20 @@ describe('bin/qstash-local', () => {
     expect(stderr).toMatch(/--port must be a number/);
     expect(stderr).toMatch(/Usage: qstash-local/);
   });
+
+  it('rejects a retry time scale that is not a positive number', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, '--port', '0', '--retry-time-scale', 'fast'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', chunk => {
+      stderr += chunk;
+    });
+    expect(await exitOf(child)).toBe(2);
+    expect(stderr).toMatch(
+      /--retry-time-scale must be a positive number, got "fast"/,
+    );
+  });
 });

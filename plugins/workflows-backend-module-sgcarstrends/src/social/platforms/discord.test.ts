@@ -128,4 +128,17 @@ describe('Discord', () => {
       message: 'Not configured: missing DISCORD_WEBHOOK_URL',
     });
   });
+
+  it('refuses a plain http webhook except on this machine', async () => {
+    await expect(
+      discordPlatform.publish('hello', {
+        DISCORD_WEBHOOK_URL: 'http://discord.com/api/webhooks/1/token-abc',
+      }),
+    ).rejects.toThrow('DISCORD_WEBHOOK_URL must be an https URL');
+    const local = 'http://127.0.0.1:7118/api/webhooks/1/token-abc';
+    server.use(http.post(local, () => HttpResponse.json({ id: 'local-1' })));
+    await expect(
+      discordPlatform.publish('hello', { DISCORD_WEBHOOK_URL: local }),
+    ).resolves.toEqual({ postId: 'local-1' });
+  });
 });

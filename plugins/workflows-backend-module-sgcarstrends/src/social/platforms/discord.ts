@@ -64,8 +64,12 @@ function parseWebhookUrl(webhookUrl: string): URL {
   } catch {
     throw new Error('DISCORD_WEBHOOK_URL is not a valid URL');
   }
-  if (url.protocol !== 'https:') {
-    throw new Error('DISCORD_WEBHOOK_URL must be an https URL');
+  // Plain http only to this machine: a local stand-in for Discord in development.
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error(
+      'DISCORD_WEBHOOK_URL must be an https URL (http only for 127.0.0.1 or localhost)',
+    );
   }
   return url;
 }
