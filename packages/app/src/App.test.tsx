@@ -1,6 +1,6 @@
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { workflowsApiRef, type WorkflowsApi } from '@internal/plugin-workflows';
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { appFeatures } from './App';
 
 const notOnThisPage = async (): Promise<never> => {
@@ -59,6 +59,15 @@ const workflowsApi: WorkflowsApi = {
   downloadRunLog: notOnThisPage,
   triggerRun: notOnThisPage,
   cancelRun: notOnThisPage,
+  getTriage: async ({ from, to }) => ({
+    from: from ?? '2026-11-24T01:00:00.000Z',
+    to: to ?? '2026-11-25T01:00:00.000Z',
+    bucketMs: 3_600_000,
+    groups: [],
+    lastSyncedAt: null,
+  }),
+  getTriageGroupFailures: notOnThisPage,
+  actOnDlq: notOnThisPage,
 };
 
 function renderAppAt(path: string) {
@@ -100,6 +109,27 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Previous page' }));
     expect(await screen.findByTestId('run-wfr_older')).toBeInTheDocument();
     expect(screen.getByText('Page 2')).toBeInTheDocument();
+  });
+
+  it('lists Failures in the sidebar right after Workflows, and opens it', async () => {
+    renderAppAt('/');
+    await screen.findByRole('heading', { name: 'Workflows', level: 1 });
+    const nav = screen.getByRole('navigation');
+    const titles = within(nav)
+      .getAllByRole('link')
+      .map(link => link.textContent?.trim())
+      .filter(Boolean);
+    const workflows = titles.indexOf('Workflows');
+    expect(workflows).toBeGreaterThanOrEqual(0);
+    expect(titles[workflows + 1]).toBe('Failures');
+
+    fireEvent.click(within(nav).getByRole('link', { name: 'Failures' }));
+    expect(
+      await screen.findByRole('heading', { name: 'Failures', level: 1 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('No failures in this window'),
+    ).toBeInTheDocument();
   });
 
   it('still answers an unknown path with the not-found page', async () => {

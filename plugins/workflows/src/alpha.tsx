@@ -11,9 +11,15 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
+import ReportProblemIcon from '@mui/icons-material/ReportProblem';
 import { workflowsApiRef } from './api/WorkflowsApi';
 import { WorkflowsClient } from './api/WorkflowsClient';
-import { rootRouteRef, runRouteRef, workflowRouteRef } from './routes';
+import {
+  failuresRouteRef,
+  rootRouteRef,
+  runRouteRef,
+  workflowRouteRef,
+} from './routes';
 
 const workflowsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -38,6 +44,22 @@ const workflowsPage = PageBlueprint.make({
   },
 });
 
+// The app names it page:workflows/failures, e.g. for the sidebar order.
+const failuresPage = PageBlueprint.make({
+  name: 'failures',
+  params: {
+    path: '/failures',
+    title: 'Failures',
+    icon: <ReportProblemIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(failuresRouteRef),
+    noHeader: true,
+    loader: () =>
+      import('./components/FailuresPage').then(m =>
+        compatWrapper(<m.FailuresPage />),
+      ),
+  },
+});
+
 /**
  * The workflows plugin for apps on the new frontend system.
  *
@@ -45,9 +67,10 @@ const workflowsPage = PageBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'workflows',
-  extensions: [workflowsApi, workflowsPage],
+  extensions: [workflowsApi, workflowsPage, failuresPage],
   routes: convertLegacyRouteRefs({
     root: rootRouteRef,
+    failures: failuresRouteRef,
     workflow: workflowRouteRef,
     run: runRouteRef,
   }),

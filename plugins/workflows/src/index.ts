@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { workflowsPlugin, WorkflowsPage } from './plugin';
+export { workflowsPlugin, WorkflowsPage, FailuresPage } from './plugin';
 export { workflowsApiRef } from './api/WorkflowsApi';
 export type { RunLogDownload, WorkflowsApi } from './api/WorkflowsApi';
 export { WorkflowsClient } from './api/WorkflowsClient';

@@ -7,7 +7,12 @@ import {
 } from '@backstage/core-plugin-api';
 import { workflowsApiRef } from './api/WorkflowsApi';
 import { WorkflowsClient } from './api/WorkflowsClient';
-import { rootRouteRef, runRouteRef, workflowRouteRef } from './routes';
+import {
+  failuresRouteRef,
+  rootRouteRef,
+  runRouteRef,
+  workflowRouteRef,
+} from './routes';
 
 /** The workflows plugin for apps on the legacy frontend system. */
 export const workflowsPlugin = createPlugin({
@@ -21,6 +26,7 @@ export const workflowsPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    failures: failuresRouteRef,
     workflow: workflowRouteRef,
     run: runRouteRef,
   },
@@ -33,5 +39,15 @@ export const WorkflowsPage = workflowsPlugin.provide(
     component: () =>
       import('./components/WorkflowsRouter').then(m => m.WorkflowsRouter),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/** The Failures page: failures grouped by cause, and their dead letter entries. */
+export const FailuresPage = workflowsPlugin.provide(
+  createRoutableExtension({
+    name: 'FailuresPage',
+    component: () =>
+      import('./components/FailuresPage').then(m => m.FailuresPage),
+    mountPoint: failuresRouteRef,
   }),
 );

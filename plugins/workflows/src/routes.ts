@@ -2,6 +2,9 @@ import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
 export const rootRouteRef = createRouteRef({ id: 'workflows' });
 
+/** Failures grouped by cause, a page of its own; alerts link to `?group=<groupId>`. */
+export const failuresRouteRef = createRouteRef({ id: 'workflows/failures' });
+
 /** One workflow: its stats, schedule and runs. */
 export const workflowRouteRef = createSubRouteRef({
   id: 'workflows/workflow',

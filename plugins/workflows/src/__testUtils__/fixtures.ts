@@ -1,6 +1,9 @@
 import type {
   GetRunResponse,
   RunStep,
+  TriageFailure,
+  TriageGroup,
+  TriageResponse,
   WorkflowOverview,
   WorkflowRun,
 } from '@internal/plugin-workflows-common';
@@ -74,4 +77,66 @@ export function aRunResponse(
   steps: RunStep[] = [],
 ): GetRunResponse {
   return { run: aRun({ stepCount: steps.length, ...run }), steps };
+}
+
+export function aTriageGroup(
+  overrides: Partial<TriageGroup> = {},
+): TriageGroup {
+  return {
+    groupId: 'grp_telegram',
+    workflowId: 'cars',
+    workflowTitle: 'Car registrations update',
+    step: 'Publish to Telegram',
+    signature: 'Telegram answered HTTP <n>: chat <id> not found',
+    latestError: 'Telegram answered HTTP 400: chat 12345 not found',
+    cause: {
+      kind: 'upstream-4xx',
+      summary: 'Telegram answered HTTP 400',
+      status: 400,
+      envVar: null,
+      file: null,
+      line: null,
+      url: 'https://api.telegram.org/bot/sendMessage',
+      retryAfterSeconds: null,
+      fix: 'source-url',
+    },
+    count: 5,
+    inDlqCount: 2,
+    previousCount: 1,
+    trend: 'rising',
+    firstSeen: fromNow(-5 * 3_600_000),
+    lastSeen: fromNow(-10 * 60_000),
+    series: [0, 2, 3],
+    exampleRunIds: ['wfr_failed'],
+    dlqIds: ['dlq-1', 'dlq-2'],
+    ...overrides,
+  };
+}
+
+export function aTriageResponse(
+  groups: TriageGroup[],
+  overrides: Partial<TriageResponse> = {},
+): TriageResponse {
+  return {
+    from: fromNow(-86_400_000),
+    to: fromNow(0),
+    bucketMs: 3_600_000,
+    groups,
+    lastSyncedAt: fromNow(-2 * 60_000),
+    ...overrides,
+  };
+}
+
+export function aTriageFailure(
+  overrides: Partial<TriageFailure> = {},
+): TriageFailure {
+  return {
+    runId: 'wfr_failed',
+    runStatus: 'failed',
+    occurredAt: fromNow(-10 * 60_000),
+    step: 'Publish to Telegram',
+    error: 'Telegram answered HTTP 400: chat 12345 not found',
+    dlq: null,
+    ...overrides,
+  };
 }

@@ -13,8 +13,9 @@ import type { setupServer } from 'msw/node';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { workflowsApiRef } from '../api/WorkflowsApi';
 import { WorkflowsClient } from '../api/WorkflowsClient';
+import { FailuresPage } from '../components/FailuresPage';
 import { WorkflowsRouter } from '../components/WorkflowsRouter';
-import { rootRouteRef } from '../routes';
+import { failuresRouteRef, rootRouteRef } from '../routes';
 
 export const BACKEND_URL = 'http://localhost:7007';
 /** Where the client finds the workflows backend in these tests. */
@@ -36,9 +37,10 @@ export function currentLocation(): URL {
 type PermissionRequest = { name: string; resourceRef?: string };
 
 /**
- * Renders the plugin's pages at `path` with the real client talking (through
- * msw) to the handlers of the test, and the real permission client asking
- * a permission backend that grants only `granted`.
+ * Renders the plugin's pages (under /workflows, and /failures) at `path` with
+ * the real client talking (through msw) to the handlers of the test, and the
+ * real permission client asking a permission backend that grants only
+ * `granted`.
  */
 export async function renderWorkflowsAt(
   server: Pick<ReturnType<typeof setupServer>, 'use'>,
@@ -95,10 +97,17 @@ export async function renderWorkflowsAt(
     >
       <Routes>
         <Route path="/workflows/*" element={<WorkflowsRouter />} />
+        <Route path="/failures" element={<FailuresPage />} />
       </Routes>
       <LocationProbe />
     </TestApiProvider>,
-    { routeEntries: [path], mountedRoutes: { '/workflows': rootRouteRef } },
+    {
+      routeEntries: [path],
+      mountedRoutes: {
+        '/workflows': rootRouteRef,
+        '/failures': failuresRouteRef,
+      },
+    },
   );
   return { permissionRequests };
 }

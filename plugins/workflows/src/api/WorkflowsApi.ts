@@ -1,10 +1,15 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   CancelRunResponse,
+  DlqActionRequest,
+  DlqActionResponse,
   GetRunResponse,
   ListRunsQuery,
   ListRunsResponse,
   ListWorkflowsResponse,
+  TriageGroupFailuresResponse,
+  TriageQuery,
+  TriageResponse,
   TriggerRunRequest,
   TriggerRunResponse,
   WorkflowOverview,
@@ -41,6 +46,18 @@ export interface WorkflowsApi {
     request: TriggerRunRequest,
   ): Promise<TriggerRunResponse>;
   cancelRun(runId: string): Promise<CancelRunResponse>;
+  /** The failures of the window grouped by workflow, step and error signature. */
+  getTriage(query: TriageQuery): Promise<TriageResponse>;
+  /** The failed runs and dead letter entries of one group, newest first. */
+  getTriageGroupFailures(
+    groupId: string,
+    query: Pick<TriageQuery, 'from' | 'to'>,
+  ): Promise<TriageGroupFailuresResponse>;
+  /**
+   * Resumes, restarts, retries, redelivers or deletes dead letter entries.
+   * Resolves with an outcome per entry, also when some of them failed.
+   */
+  actOnDlq(request: DlqActionRequest): Promise<DlqActionResponse>;
 }
 
 export const workflowsApiRef = createApiRef<WorkflowsApi>({

@@ -2,17 +2,25 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   cancelRunResponseSchema,
+  dlqActionResponseSchema,
   getRunResponseSchema,
   listRunsResponseSchema,
   listWorkflowsResponseSchema,
   runStreamEventSchema,
+  triageGroupFailuresResponseSchema,
+  triageResponseSchema,
   triggerRunResponseSchema,
   workflowOverviewSchema,
   type CancelRunResponse,
+  type DlqActionRequest,
+  type DlqActionResponse,
   type GetRunResponse,
   type ListRunsQuery,
   type ListRunsResponse,
   type ListWorkflowsResponse,
+  type TriageGroupFailuresResponse,
+  type TriageQuery,
+  type TriageResponse,
   type TriggerRunRequest,
   type TriggerRunResponse,
   type WorkflowOverview,
@@ -69,6 +77,16 @@ function filenameFrom(contentDisposition: string | null): string | undefined {
 
 const segment = encodeURIComponent;
 
+/** "?a=1&b=2" of the set values, "" when none is set. */
+function searchOf(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `?${search}` : '';
+}
+
 export class WorkflowsClient implements WorkflowsApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -91,16 +109,7 @@ export class WorkflowsClient implements WorkflowsApi {
   }
 
   async listRuns(query: ListRunsQuery): Promise<ListRunsResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
-    const search = params.toString();
-    return this.json(
-      listRunsResponseSchema,
-      'GET',
-      `/runs${search ? `?${search}` : ''}`,
-    );
+    return this.json(listRunsResponseSchema, 'GET', `/runs${searchOf(query)}`);
   }
 
   async getRun(runId: string): Promise<GetRunResponse> {
@@ -165,6 +174,28 @@ export class WorkflowsClient implements WorkflowsApi {
       'POST',
       `/runs/${segment(runId)}/cancel`,
     );
+  }
+
+  async getTriage(query: TriageQuery): Promise<TriageResponse> {
+    return this.json(triageResponseSchema, 'GET', `/triage${searchOf(query)}`);
+  }
+
+  async getTriageGroupFailures(
+    groupId: string,
+    query: Pick<TriageQuery, 'from' | 'to'>,
+  ): Promise<TriageGroupFailuresResponse> {
+    return this.json(
+      triageGroupFailuresResponseSchema,
+      'GET',
+      `/triage/groups/${segment(groupId)}/failures${searchOf({
+        from: query.from,
+        to: query.to,
+      })}`,
+    );
+  }
+
+  async actOnDlq(request: DlqActionRequest): Promise<DlqActionResponse> {
+    return this.json(dlqActionResponseSchema, 'POST', '/dlq/actions', request);
   }
 
   private async json<T>(

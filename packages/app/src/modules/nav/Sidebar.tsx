@@ -23,6 +23,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarLogo />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:workflows')}
+            {nav.take('page:workflows/failures')}
             {nav.take('page:catalog')}
             <SidebarDivider />
             <SidebarScrollWrapper>

@@ -5,24 +5,8 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import { FormEvent, useEffect, useState } from 'react';
 import type { RunFilters } from '../../hooks/useRuns';
+import { isoToLocalInput, localInputToIso } from '../shared/localDateTime';
 import { runStatusLabel } from '../shared/RunStatusChip';
-
-/** `datetime-local` wants "2026-11-25T09:30" in the reader's zone. */
-function isoToLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(
-    date.getDate(),
-  )}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-function localInputToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 type Draft = {
   state: string;

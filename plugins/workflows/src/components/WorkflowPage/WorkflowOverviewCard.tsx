@@ -4,6 +4,8 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useEffect } from 'react';
+import { useLocation } from 'react-router-dom';
 import { Fact, FactList } from '../shared/Facts';
 import { formatDuration } from '../shared/formatDuration';
 import { useRunPath } from '../shared/links';
@@ -19,7 +21,14 @@ export function WorkflowOverviewCard({
   workflow: WorkflowOverview;
 }) {
   const runPath = useRunPath();
+  const { hash } = useLocation();
   const { stats } = workflow;
+  // The card appears after the page loaded, too late for the browser's own jump to the anchor.
+  useEffect(() => {
+    if (hash.length > 1) {
+      document.getElementById(hash.slice(1))?.scrollIntoView?.();
+    }
+  }, [hash]);
   return (
     <Paper sx={{ p: 2 }} aria-label="Workflow overview" component="section">
       <FactList minColumnWidth={220}>
@@ -77,7 +86,8 @@ export function WorkflowOverviewCard({
             {formatDuration(stats.p50DurationMs7d)}
           </Typography>
         </Fact>
-        <Fact term="Needs">
+        {/* The failures page links here for causes in the environment. */}
+        <Fact term="Needs" id="environment">
           {workflow.requiredEnv.length === 0 ? (
             <Typography variant="body2" color="text.secondary">
               No variables

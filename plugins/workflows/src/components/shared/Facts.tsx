@@ -25,16 +25,18 @@ export function FactList({
   );
 }
 
-/** One labelled value of a {@link FactList}. */
+/** One labelled value of a {@link FactList}; `id` makes it a link target. */
 export function Fact({
   term,
+  id,
   children,
 }: {
   term: string;
+  id?: string;
   children: ReactNode;
 }) {
   return (
-    <Box sx={{ minWidth: 0 }}>
+    <Box id={id} sx={{ minWidth: 0 }}>
       <Typography
         component="dt"
         variant="overline"

@@ -1,0 +1,74 @@
+import {
+  workflowDlqManagePermission,
+  type DlqAction,
+  type DlqSource,
+} from '@internal/plugin-workflows-common';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import {
+  PermissionButton,
+  usePermissionGate,
+} from '../shared/PermissionButton';
+import { actionsFor, DLQ_ACTIONS, entriesText } from './dlqActions';
+
+/**
+ * The actions for the selected dead letter entries, gated on the DLQ
+ * permission for the group's workflow. The denial reason is written out, not
+ * only in the buttons' tooltips.
+ */
+export function DlqActionBar({
+  workflowId,
+  selectedSources,
+  availableSources,
+  onAction,
+}: {
+  workflowId: string;
+  /** The DLQ of each selected entry. */
+  selectedSources: DlqSource[];
+  /** The DLQ of each entry that can be selected. */
+  availableSources: DlqSource[];
+  onAction: (action: DlqAction) => void;
+}) {
+  const { deniedReason } = usePermissionGate(
+    workflowDlqManagePermission,
+    workflowId,
+  );
+  const count = selectedSources.length;
+  const mixed = new Set(selectedSources).size > 1;
+  const actions = actionsFor(count ? selectedSources : availableSources);
+  return (
+    <Stack spacing={1} component="section" aria-label="Dead letter actions">
+      <Stack direction="row" flexWrap="wrap" gap={1} alignItems="center">
+        <Typography variant="body2" sx={{ mr: 1, whiteSpace: 'nowrap' }}>
+          {count ? `${entriesText(count)} selected` : 'Nothing selected'}
+        </Typography>
+        {actions.map(action => (
+          <PermissionButton
+            key={action}
+            permission={workflowDlqManagePermission}
+            workflowId={workflowId}
+            variant="outlined"
+            size="small"
+            color={DLQ_ACTIONS[action].destructive ? 'error' : 'primary'}
+            disabled={count === 0}
+            onClick={() => onAction(action)}
+            sx={{ whiteSpace: 'nowrap' }}
+          >
+            {DLQ_ACTIONS[action].label}
+          </PermissionButton>
+        ))}
+      </Stack>
+      {deniedReason && (
+        <Typography variant="caption" color="text.secondary">
+          {deniedReason} to act on dead letter entries of this workflow.
+        </Typography>
+      )}
+      {mixed && (
+        <Typography variant="caption" color="text.secondary">
+          The selection holds workflow and message entries: only Delete applies
+          to both. Select entries of one queue to resume, restart or redeliver.
+        </Typography>
+      )}
+    </Stack>
+  );
+}
