@@ -71,18 +71,23 @@ export class RunJournal {
     failure: { failedStep: string | null; error: string },
   ): Promise<void> {
     await this.runStarted(runId, workflowId);
+    const grouping = failureColumns({
+      workflowId,
+      status: 'failed',
+      failedStep: failure.failedStep,
+      error: failure.error,
+      failedAt: new Date(),
+    });
     await this.finish(runId, {
       status: 'failed',
       failed_step: failure.failedStep,
       error: failure.error,
-      ...failureColumns({
-        workflowId,
-        status: 'failed',
-        failedStep: failure.failedStep,
-        error: failure.error,
-        failedAt: new Date(),
-      }),
+      ...grouping,
     });
+    // The sync may have mirrored the run's DLQ entry first: it joins this group.
+    await this.db('workflow_dlq_entries')
+      .where({ run_id: runId })
+      .update({ run_known: true, failure_group: grouping.failure_group });
   }
 
   async stepStarted(event: {

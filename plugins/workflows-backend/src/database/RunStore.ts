@@ -504,7 +504,12 @@ export class KnexRunStore implements RunStore {
         dlq_id: run.dlqId,
         // The journal knows the failing step by name even when QStash does not.
         failed_step: run.failedStep ?? existing?.failed_step ?? null,
-        error: run.error ?? existing?.error ?? null,
+        // A failure keeps the error it was first recorded with (the runner's
+        // own, for hosted runs): its group, which alerts link to, stays put.
+        error:
+          existing?.status === 'failed' && existing.error
+            ? existing.error
+            : run.error ?? existing?.error ?? null,
         step_count: Math.max(
           Number(existing?.step_count ?? 0),
           run.steps.filter(s => s.group !== 'next' && s.type !== 'Initial')

@@ -19,6 +19,8 @@ import {
   qstashConfigFor,
 } from '@internal/plugin-workflows-node/testUtils';
 import { startQStashLocal } from '@internal/qstash-local';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { workflowsPlugin } from '../plugin';
 import {
@@ -79,6 +81,9 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
   let denied: Awaited<ReturnType<typeof startTestBackend>>;
   const audit: RecordedAuditEvent[] = [];
   const captured: { scheduler?: SchedulerService } = {};
+  // The Discord failure alerts, as a webhook would receive them.
+  const alerts: { fields: { name: string; value: string }[] }[] = [];
+  let alertServer: http.Server;
 
   const config = () =>
     mockServices.rootConfig.factory({
@@ -86,6 +91,11 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
         app: { baseUrl: 'http://portal.test' },
         workflows: {
           qstash: qstashConfigFor(qstash),
+          alerts: {
+            discordWebhookUrl: `http://127.0.0.1:${
+              (alertServer.address() as AddressInfo).port
+            }/webhook`,
+          },
           // Every pass lists the whole DLQ, so departures show at once.
           history: { syncIntervalSeconds: 3600, dlqFullListingMinutes: 1e-6 },
         },
@@ -167,6 +177,20 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
   };
 
   beforeAll(async () => {
+    alertServer = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        alerts.push(JSON.parse(body).embeds[0]);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"1"}');
+      });
+    });
+    await new Promise<void>(resolve =>
+      alertServer.listen(0, '127.0.0.1', resolve),
+    );
     qstash = await startQStashLocal({ port: 0, retryTimeScale: 0.0005 });
     const knex = await databases.init(databaseId);
     backend = await startTestBackend({
@@ -202,6 +226,7 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
     await denied?.stop();
     await backend?.stop();
     await qstash?.close();
+    await new Promise(resolve => alertServer?.close(resolve));
   });
 
   beforeEach(() => {
@@ -227,6 +252,16 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
     expect(group!.inDlqCount).toBe(group!.dlqIds.length);
     expect(group!.exampleRunIds).toContain(second.runId);
     expect(group!.series.reduce((a, b) => a + b, 0)).toBe(group!.count);
+
+    // The failure alert links to this very group, also after the sync
+    // brought QStash's own wording of the error.
+    const alert = alerts.find(a =>
+      a.fields.some(f => f.name === 'Run' && f.value.includes(first.runId)),
+    );
+    const link = alert?.fields.find(f => f.name === 'Same failure')?.value;
+    expect(link).toContain(
+      `http://portal.test/failures?group=${group!.groupId})`,
+    );
 
     const failures = await failuresOf(group!.groupId);
     const item = failures.items.find(i => i.runId === first.runId);
