@@ -81,6 +81,11 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
   let denied: Awaited<ReturnType<typeof startTestBackend>>;
   const audit: RecordedAuditEvent[] = [];
   const captured: { scheduler?: SchedulerService } = {};
+  // A tracked endpoint that takes plain QStash messages; 500 while broken.
+  const plain = { broken: true, received: 0 };
+  let plainServer: http.Server;
+  const plainUrl = () =>
+    `http://127.0.0.1:${(plainServer.address() as AddressInfo).port}/hook`;
   // The Discord failure alerts, as a webhook would receive them.
   const alerts: { fields: { name: string; value: string }[] }[] = [];
   let alertServer: http.Server;
@@ -96,6 +101,14 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
               (alertServer.address() as AddressInfo).port
             }/webhook`,
           },
+          tracked: [
+            {
+              id: 'plain-hook',
+              title: 'Plain hook',
+              owner: 'group:default/test',
+              url: plainUrl(),
+            },
+          ],
           // Every pass lists the whole DLQ, so departures show at once.
           history: { syncIntervalSeconds: 3600, dlqFullListingMinutes: 1e-6 },
         },
@@ -191,6 +204,20 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
     await new Promise<void>(resolve =>
       alertServer.listen(0, '127.0.0.1', resolve),
     );
+    plainServer = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (plain.broken) {
+          res.writeHead(500).end('hook is down');
+          return;
+        }
+        plain.received += 1;
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>(resolve =>
+      plainServer.listen(0, '127.0.0.1', resolve),
+    );
     qstash = await startQStashLocal({ port: 0, retryTimeScale: 0.0005 });
     const knex = await databases.init(databaseId);
     backend = await startTestBackend({
@@ -227,6 +254,7 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
     await backend?.stop();
     await qstash?.close();
     await new Promise(resolve => alertServer?.close(resolve));
+    await new Promise(resolve => plainServer?.close(resolve));
   });
 
   beforeEach(() => {
@@ -368,6 +396,76 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
     );
     expect(states.get(a.dlqId)).toBe('deleted');
     expect(states.get(b.dlqId)).toBe('gone');
+  });
+
+  it('reports QStash refusing to retry a failure function that succeeded', async () => {
+    const { dlqId } = await triggerFailingRun();
+    await sync();
+    const response = await api().act({
+      action: 'retry-failure-function',
+      dlqIds: [dlqId],
+    });
+    const body = dlqActionResponseSchema.parse(response.body);
+    // The runner's failure function ran fine: only a failed one is retried.
+    expect(body.outcomes[0]).toMatchObject({ ok: false });
+    expect(body.outcomes[0].error).toMatch(/only CALLBACK_FAIL can be retried/);
+    expect(await qstashDlqIds()).toContain(dlqId);
+  });
+
+  it('groups a dead message of a tracked endpoint and redelivers it', async () => {
+    plain.broken = true;
+    const published = await fetch(`${qstash.url}/v2/publish/${plainUrl()}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${qstash.token}`,
+        'Upstash-Retries': '0',
+      },
+      body: 'ping',
+    }).then(r => r.json() as Promise<{ messageId: string }>);
+    let dlqId: string | undefined;
+    for (let i = 0; !dlqId && i < 100; i++) {
+      const listed = await fetch(
+        `${qstash.url}/v2/dlq?messageId=${published.messageId}`,
+        { headers: { authorization: `Bearer ${qstash.token}` } },
+      ).then(r => r.json() as Promise<{ messages: { dlqId: string }[] }>);
+      dlqId = listed.messages[0]?.dlqId;
+      if (!dlqId) await new Promise(r => setTimeout(r, 100));
+    }
+    expect(dlqId).toBeDefined();
+    await sync();
+
+    const triage = triageResponseSchema.parse(
+      (await api().get('/triage?workflow=plain-hook')).body,
+    );
+    expect(triage.groups).toHaveLength(1);
+    expect(triage.groups[0]).toMatchObject({
+      count: 1,
+      inDlqCount: 1,
+      dlqIds: [dlqId],
+      cause: { kind: 'upstream-5xx', status: 500 },
+    });
+    const failures = await failuresOf(triage.groups[0].groupId);
+    expect(failures.items[0]).toMatchObject({
+      runId: null,
+      dlq: { dlqId, source: 'message', state: 'in-dlq' },
+    });
+
+    // Resuming is for workflow runs; a message is redelivered.
+    const wrong = dlqActionResponseSchema.parse(
+      (await api().act({ action: 'resume', dlqIds: [dlqId] })).body,
+    );
+    expect(wrong.outcomes[0].error).toContain('redelivered');
+    plain.broken = false;
+    const redelivered = dlqActionResponseSchema.parse(
+      (await api().act({ action: 'redeliver', dlqIds: [dlqId] })).body,
+    );
+    expect(redelivered.succeeded).toBe(1);
+    for (let i = 0; plain.received === 0 && i < 100; i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    expect(plain.received).toBe(1);
+    const after = await failuresOf(triage.groups[0].groupId);
+    expect(after.items[0].dlq?.state).toBe('retried');
   });
 
   it('refuses an empty selection, an unknown action and a bad window', async () => {
