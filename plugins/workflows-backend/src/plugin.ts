@@ -20,6 +20,9 @@ import { KnexRunStore } from './database/RunStore';
 import { UpstashQStashGateway } from './qstash/UpstashQStashGateway';
 import { KnexDlqStore } from './database/DlqStore';
 import { KnexTriageStore } from './database/TriageStore';
+import { KnexScheduleDefinitionStore } from './database/ScheduleDefinitionStore';
+import { AuthorizedSchedulesService } from './service/AuthorizedSchedulesService';
+import { SchedulesService } from './service/SchedulesService';
 import { AuthorizedTriageService } from './service/AuthorizedTriageService';
 import { AuthorizedWorkflowsService } from './service/AuthorizedWorkflowsService';
 import { TriageService } from './service/TriageService';
@@ -142,10 +145,21 @@ export const workflowsPlugin = createBackendPlugin({
           permissions,
           auditor,
         );
+        const scheduleDefinitions = new KnexScheduleDefinitionStore(db);
+        const schedules = new AuthorizedSchedulesService(
+          new SchedulesService({
+            gateway,
+            definitions: scheduleDefinitions,
+            workflows: () => store.list(),
+          }),
+          permissions,
+          auditor,
+        );
         httpRouter.use(
           await createRouter({
             service,
             triage,
+            schedules,
             pingDatabase: () => store.ping(),
             databaseClient: String(db.client.config.client),
             httpAuth,
@@ -202,6 +216,7 @@ export const workflowsPlugin = createBackendPlugin({
                   timezone: r.schedule!.timezone ?? 'UTC',
                 })),
                 logger,
+                scheduleDefinitions,
               );
             } catch (error) {
               logger.warn(

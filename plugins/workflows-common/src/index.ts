@@ -8,3 +8,4 @@ export * from './api';
 export * from './runs';
 export * from './socialPosts';
 export * from './triage';
+export * from './schedules';

@@ -66,6 +66,16 @@ export interface TriggerWorkflowRequest {
   label?: string;
 }
 
+/** QStash's flow control of a message: at most `parallelism` at once, `rate` per `period`. */
+export interface QStashFlowControl {
+  key: string;
+  parallelism?: number;
+  rate?: number;
+  /** Seconds. */
+  period?: number;
+}
+
+/** Everything one create-or-replace of a schedule sends. */
 export interface QStashScheduleDefinition {
   scheduleId: string;
   destination: string;
@@ -73,14 +83,52 @@ export interface QStashScheduleDefinition {
   cron: string;
   method?: string;
   body?: string;
+  /**
+   * The headers the destination receives: Content-Type as itself, the others
+   * forwarded (`Upstash-Forward-<Name>`).
+   */
   headers?: Record<string, string>;
+  /** Omitted: QStash's default. */
+  retries?: number;
+  timeoutSeconds?: number;
+  callback?: string;
+  failureCallback?: string;
+  /** Settings the portal does not edit, carried over so a save keeps them. */
+  delaySeconds?: number;
+  labels?: string[];
+  retryDelay?: string;
+  flowControl?: QStashFlowControl;
 }
 
+/** A schedule as `GET /v2/schedules` returns it (timeout is never returned). */
 export interface QStashSchedule {
   scheduleId: string;
   destination: string;
   cron: string;
+  method?: string;
+  /** Content-Type and forwarded headers; values may read `REDACTED:<hash>`. */
+  header?: Record<string, string[]>;
+  body?: string;
+  /** Instead of `body` when the body is not UTF-8. */
+  bodyBase64?: string;
+  retries?: number;
+  /** Seconds. */
+  delay?: number;
+  callback?: string;
+  failureCallback?: string;
   isPaused?: boolean;
+  createdAt?: number;
+  lastScheduleTime?: number;
+  nextScheduleTime?: number;
+  /** Message id to IN_PROGRESS, SUCCESS or FAIL (open string). */
+  lastScheduleStates?: Record<string, string>;
+  label?: string;
+  labels?: string[];
+  retryDelayExpression?: string;
+  flowControlKey?: string;
+  parallelism?: number;
+  rate?: number;
+  period?: number;
 }
 
 /** Which dead letter queue: workflow runs, or plain messages (schedules, publishes). */
@@ -143,7 +191,13 @@ export interface QStashGateway {
   ): Promise<{ workflowRunId: string }>;
   cancelWorkflowRun(workflowRunId: string): Promise<void>;
   listSchedules(): Promise<QStashSchedule[]>;
+  /** NotFoundError when QStash has no schedule with this id. */
+  getSchedule(scheduleId: string): Promise<QStashSchedule>;
+  /** Creates the schedule, or replaces the one with the same id. */
   upsertSchedule(definition: QStashScheduleDefinition): Promise<void>;
+  deleteSchedule(scheduleId: string): Promise<void>;
+  pauseSchedule(scheduleId: string): Promise<void>;
+  resumeSchedule(scheduleId: string): Promise<void>;
   /** One page of a dead letter queue, oldest first. */
   listDlq(source: QStashDlqSource, query: ListDlqQuery): Promise<DlqPage>;
   /**

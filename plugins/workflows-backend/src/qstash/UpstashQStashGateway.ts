@@ -93,6 +93,67 @@ function overrideHeaders(options?: { retries?: number }) {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** The request headers of a schedule upsert: its settings, then what is forwarded. */
+function scheduleHeaders(
+  scheduleId: string,
+  definition: QStashScheduleDefinition,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Upstash-Cron': definition.cron,
+    'Upstash-Schedule-Id': scheduleId,
+    'Upstash-Method': definition.method ?? 'POST',
+  };
+  const optional: Array<[string, string | number | undefined]> = [
+    ['Upstash-Retries', definition.retries],
+    [
+      'Upstash-Timeout',
+      definition.timeoutSeconds !== undefined
+        ? `${definition.timeoutSeconds}s`
+        : undefined,
+    ],
+    ['Upstash-Callback', definition.callback],
+    ['Upstash-Failure-Callback', definition.failureCallback],
+    [
+      'Upstash-Delay',
+      definition.delaySeconds ? `${definition.delaySeconds}s` : undefined,
+    ],
+    [
+      'Upstash-Label',
+      definition.labels?.length ? definition.labels.join(',') : undefined,
+    ],
+    ['Upstash-Retry-Delay', definition.retryDelay],
+  ];
+  for (const [name, value] of optional) {
+    if (value !== undefined) headers[name] = String(value);
+  }
+  const flow = definition.flowControl;
+  if (flow) {
+    const value = [
+      flow.parallelism ? `parallelism=${flow.parallelism}` : undefined,
+      flow.rate ? `rate=${flow.rate}` : undefined,
+      flow.period ? `period=${flow.period}s` : undefined,
+    ].filter(Boolean);
+    if (value.length > 0) {
+      headers['Upstash-Flow-Control-Key'] = requireId(
+        flow.key,
+        'The flow control key',
+      );
+      headers['Upstash-Flow-Control-Value'] = value.join(', ');
+    }
+  }
+  for (const [name, value] of Object.entries(definition.headers ?? {})) {
+    if (name.toLowerCase().startsWith('upstash-')) {
+      // Sent as is it would change the schedule's settings, not reach the destination.
+      throw new InputError(
+        `"${name}" is a QStash setting, not a header to forward`,
+      );
+    }
+    if (name.toLowerCase() === 'content-type') headers['Content-Type'] = value;
+    else headers[`Upstash-Forward-${name}`] = value;
+  }
+  return headers;
+}
+
 /** The QStash gateway on Upstash's REST API and SDK clients. */
 export class UpstashQStashGateway implements QStashGateway {
   private readonly http: QStashHttp;
@@ -289,6 +350,22 @@ export class UpstashQStashGateway implements QStashGateway {
     );
   }
 
+  async getSchedule(scheduleId: string): Promise<QStashSchedule> {
+    const id = requireId(scheduleId, 'The schedule id');
+    const schedule = await this.http.json<QStashSchedule | undefined>({
+      method: 'GET',
+      path: `/v2/schedules/${encodeURIComponent(id)}`,
+      idempotent: true,
+      action: `read schedule ${id}`,
+    });
+    if (!schedule) {
+      throw new ServiceUnavailableError(
+        `QStash answered the request to read schedule ${id} without a body`,
+      );
+    }
+    return schedule;
+  }
+
   async upsertSchedule(definition: QStashScheduleDefinition): Promise<void> {
     const scheduleId = requireId(definition.scheduleId, 'The schedule id');
     if (!/^https?:\/\//.test(definition.destination)) {
@@ -300,16 +377,43 @@ export class UpstashQStashGateway implements QStashGateway {
       method: 'POST',
       // QStash takes the destination URL itself as the last path part.
       path: `/v2/schedules/${definition.destination}`,
-      headers: {
-        'Upstash-Cron': definition.cron,
-        'Upstash-Schedule-Id': scheduleId,
-        'Upstash-Method': definition.method ?? 'POST',
-        ...(definition.headers ?? {}),
-      },
+      headers: scheduleHeaders(scheduleId, definition),
       body: definition.body,
       // Upsert by schedule id: sending it twice leaves one schedule.
       idempotent: true,
       action: `save schedule ${scheduleId}`,
+    });
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<void> {
+    const id = requireId(scheduleId, 'The schedule id');
+    await this.http.send({
+      method: 'DELETE',
+      path: `/v2/schedules/${encodeURIComponent(id)}`,
+      idempotent: true,
+      action: `delete schedule ${id}`,
+    });
+  }
+
+  async pauseSchedule(scheduleId: string): Promise<void> {
+    await this.setPaused(scheduleId, 'pause');
+  }
+
+  async resumeSchedule(scheduleId: string): Promise<void> {
+    await this.setPaused(scheduleId, 'resume');
+  }
+
+  private async setPaused(
+    scheduleId: string,
+    action: 'pause' | 'resume',
+  ): Promise<void> {
+    const id = requireId(scheduleId, 'The schedule id');
+    await this.http.send({
+      // The API reference says POST; the SDK, which production answers, sends PATCH.
+      method: 'PATCH',
+      path: `/v2/schedules/${encodeURIComponent(id)}/${action}`,
+      idempotent: true,
+      action: `${action} schedule ${id}`,
     });
   }
 }

@@ -1,63 +1,97 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '@internal/plugin-workflows-node/testUtils';
 import { startQStashLocal } from '@internal/qstash-local';
 import { Client } from '@upstash/qstash';
+import { MIGRATIONS_DIRECTORY } from '../database/migrations';
+import { KnexScheduleDefinitionStore } from '../database/ScheduleDefinitionStore';
 import { UpstashQStashGateway } from '../qstash/UpstashQStashGateway';
+import { resolveCurrent } from '../schedules/scheduleDefinition';
 import { ensureDefaultSchedules } from './defaultSchedules';
 
-describe('ensureDefaultSchedules', () => {
-  let qstash: Awaited<ReturnType<typeof startQStashLocal>>;
-  beforeAll(async () => {
-    qstash = await startQStashLocal({ port: 0 });
-  });
-  afterAll(() => qstash.close());
+const databases = createTestDatabases();
 
-  it('creates each schedule once and keeps an operator-paused one untouched on the next start', async () => {
-    const gateway = new UpstashQStashGateway({
-      url: qstash.url,
-      token: qstash.token,
+describe.each(databases.eachSupportedId())(
+  'ensureDefaultSchedules on %p',
+  databaseId => {
+    let qstash: Awaited<ReturnType<typeof startQStashLocal>>;
+    let definitions: KnexScheduleDefinitionStore;
+    beforeAll(async () => {
+      qstash = await startQStashLocal({ port: 0 });
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({
+        directory: MIGRATIONS_DIRECTORY,
+        tableName: 'workflows_knex_migrations',
+      });
+      definitions = new KnexScheduleDefinitionStore(knex);
     });
-    const logger = mockServices.logger.mock();
-    const schedules = [
-      {
-        runnerId: 'trigger',
-        destination: 'http://portal.test/api/workflows/runners/trigger',
-        cron: '*/60 0-10 * * 1-5',
-        timezone: 'UTC',
-      },
-      {
-        runnerId: 'report',
-        destination: 'http://portal.test/api/workflows/runners/report',
-        cron: '0 9 * * 1',
-        timezone: 'Asia/Singapore',
-      },
-    ];
+    afterAll(() => qstash.close());
 
-    await expect(
-      ensureDefaultSchedules(gateway, schedules, logger),
-    ).resolves.toEqual({
-      created: ['workflows-trigger', 'workflows-report'],
-      kept: [],
+    it('creates each schedule once, records what it wrote, and keeps an operator-paused one untouched on the next start', async () => {
+      const gateway = new UpstashQStashGateway({
+        url: qstash.url,
+        token: qstash.token,
+      });
+      const logger = mockServices.logger.mock();
+      const schedules = [
+        {
+          runnerId: 'trigger',
+          destination: 'http://portal.test/api/workflows/runners/trigger',
+          cron: '*/60 0-10 * * 1-5',
+          timezone: 'UTC',
+        },
+        {
+          runnerId: 'report',
+          destination: 'http://portal.test/api/workflows/runners/report',
+          cron: '0 9 * * 1',
+          timezone: 'Asia/Singapore',
+        },
+      ];
+
+      await expect(
+        ensureDefaultSchedules(gateway, schedules, logger, definitions),
+      ).resolves.toEqual({
+        created: ['workflows-trigger', 'workflows-report'],
+        kept: [],
+      });
+
+      // What the editor will read: the portal's definition applies, nothing unknown.
+      const report = resolveCurrent(
+        await gateway.getSchedule('workflows-report'),
+        await definitions.get('workflows-report'),
+      );
+      expect(report).toMatchObject({
+        source: 'portal',
+        unknown: [],
+        definition: {
+          cron: '0 9 * * 1',
+          timezone: 'Asia/Singapore',
+          body: '{}',
+          headers: { 'Content-Type': 'application/json' },
+          timeoutSeconds: null,
+        },
+      });
+
+      const client = new Client({ baseUrl: qstash.url, token: qstash.token });
+      await client.schedules.pause({ schedule: 'workflows-trigger' });
+
+      // A redeploy: the same call again.
+      await expect(
+        ensureDefaultSchedules(gateway, schedules, logger, definitions),
+      ).resolves.toEqual({
+        created: [],
+        kept: ['workflows-trigger', 'workflows-report'],
+      });
+
+      const all = await client.schedules.list();
+      expect(all.map(s => s.scheduleId).sort()).toEqual([
+        'workflows-report',
+        'workflows-trigger',
+      ]);
+      const trigger = all.find(s => s.scheduleId === 'workflows-trigger')!;
+      expect(trigger.isPaused).toBe(true);
+      expect(all.find(s => s.scheduleId === 'workflows-report')!.cron).toBe(
+        'CRON_TZ=Asia/Singapore 0 9 * * 1',
+      );
     });
-
-    const client = new Client({ baseUrl: qstash.url, token: qstash.token });
-    await client.schedules.pause({ schedule: 'workflows-trigger' });
-
-    // A redeploy: the same call again.
-    await expect(
-      ensureDefaultSchedules(gateway, schedules, logger),
-    ).resolves.toEqual({
-      created: [],
-      kept: ['workflows-trigger', 'workflows-report'],
-    });
-
-    const all = await client.schedules.list();
-    expect(all.map(s => s.scheduleId).sort()).toEqual([
-      'workflows-report',
-      'workflows-trigger',
-    ]);
-    const trigger = all.find(s => s.scheduleId === 'workflows-trigger')!;
-    expect(trigger.isPaused).toBe(true);
-    const report = all.find(s => s.scheduleId === 'workflows-report')!;
-    expect(report.cron).toBe('CRON_TZ=Asia/Singapore 0 9 * * 1');
-  });
-});
+  },
+);

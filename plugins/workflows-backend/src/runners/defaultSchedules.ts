@@ -1,5 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type { ScheduleDefinitionStore } from '../database/ScheduleDefinitionStore';
 import type { QStashGateway } from '../qstash/QStashGateway';
+import { ScheduleWriter } from '../qstash/ScheduleWriter';
 
 export interface DefaultSchedule {
   runnerId: string;
@@ -13,19 +15,18 @@ export function scheduleIdFor(runnerId: string): string {
   return `workflows-${runnerId}`;
 }
 
-export function cronWithTimezone(cron: string, timezone: string): string {
-  return timezone === 'UTC' ? cron : `CRON_TZ=${timezone} ${cron}`;
-}
-
 /**
- * Creates the schedule of each runner that has none yet. An existing schedule
- * is left alone: operators may have changed or paused it.
+ * Creates the schedule of each runner that has none yet, and records what
+ * it wrote so the schedule editor knows the fields QStash does not return.
+ * An existing schedule is left alone: operators may have changed or paused it.
  */
 export async function ensureDefaultSchedules(
   gateway: QStashGateway,
   schedules: DefaultSchedule[],
   logger: LoggerService,
+  definitions: ScheduleDefinitionStore,
 ): Promise<{ created: string[]; kept: string[] }> {
+  const writer = new ScheduleWriter(gateway, definitions);
   const created: string[] = [];
   const kept: string[] = [];
   const existing = new Set(
@@ -37,13 +38,17 @@ export async function ensureDefaultSchedules(
       kept.push(scheduleId);
       continue;
     }
-    await gateway.upsertSchedule({
-      scheduleId,
+    await writer.write(scheduleId, {
       destination: schedule.destination,
-      cron: cronWithTimezone(schedule.cron, schedule.timezone),
       method: 'POST',
+      cron: schedule.cron,
+      timezone: schedule.timezone,
       body: '{}',
       headers: { 'Content-Type': 'application/json' },
+      retries: null,
+      timeoutSeconds: null,
+      callback: null,
+      failureCallback: null,
     });
     created.push(scheduleId);
     logger.info(

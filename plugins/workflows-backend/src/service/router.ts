@@ -2,11 +2,16 @@ import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   HealthResponse,
+  ListSchedulesResponse,
   ListWorkflowsResponse,
+  ScheduleConflictResponse,
+  createScheduleRequestSchema,
   dlqActionRequestSchema,
   listRunsQuerySchema,
+  schedulePreviewRequestSchema,
   triageQuerySchema,
   triggerRunRequestSchema,
+  updateScheduleRequestSchema,
 } from '@internal/plugin-workflows-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -17,11 +22,14 @@ import {
   CallerContext,
 } from './AuthorizedWorkflowsService';
 import { AuthorizedTriageService } from './AuthorizedTriageService';
+import { AuthorizedSchedulesService } from './AuthorizedSchedulesService';
+import { ScheduleConflictError } from '../schedules/ScheduleConflictError';
 import { streamRun } from './runStream';
 
 export interface RouterOptions {
   service: AuthorizedWorkflowsService;
   triage: AuthorizedTriageService;
+  schedules: AuthorizedSchedulesService;
   /** Answers the health route: throws when the database does not answer. */
   pingDatabase(): Promise<void>;
   databaseClient: string;
@@ -178,6 +186,82 @@ export async function createRouter(
     // Some entries may fail while others succeed: the body says which.
     res.json(await options.triage.act(context, request));
   });
+
+  router.get('/schedules', async (req, res) => {
+    const items = await options.schedules.list(await caller(req));
+    const body: ListSchedulesResponse = { items, totalCount: items.length };
+    res.json(body);
+  });
+
+  router.post('/schedules/preview', async (req, res) => {
+    const context = await caller(req);
+    const request = parseInput(
+      schedulePreviewRequestSchema,
+      req.body ?? {},
+      'body',
+    );
+    res.json(await options.schedules.preview(context, request));
+  });
+
+  router.get('/schedules/:scheduleId', async (req, res) => {
+    const schedule = await options.schedules.get(
+      await caller(req),
+      req.params.scheduleId,
+    );
+    res.json({ schedule });
+  });
+
+  router.post('/schedules', async (req, res) => {
+    const context = await caller(req);
+    const request = parseInput(
+      createScheduleRequestSchema,
+      req.body ?? {},
+      'body',
+    );
+    res.status(201).json(await options.schedules.create(context, request));
+  });
+
+  router.put('/schedules/:scheduleId', async (req, res) => {
+    const context = await caller(req);
+    const request = parseInput(
+      updateScheduleRequestSchema,
+      req.body ?? {},
+      'body',
+    );
+    try {
+      res.json(
+        await options.schedules.update(context, req.params.scheduleId, request),
+      );
+    } catch (error) {
+      if (!(error instanceof ScheduleConflictError)) throw error;
+      // Both versions go back, so the editor can show what changed meanwhile.
+      const body: ScheduleConflictResponse = {
+        error: { name: 'ConflictError', message: error.message },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: 409 },
+        current: error.current,
+        proposed: error.proposed,
+        changes: error.changes,
+      };
+      res.status(409).json(body);
+    }
+  });
+
+  router.delete('/schedules/:scheduleId', async (req, res) => {
+    await options.schedules.delete(await caller(req), req.params.scheduleId);
+    res.status(204).end();
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    router.post(`/schedules/:scheduleId/${action}`, async (req, res) => {
+      const schedule = await options.schedules.setPaused(
+        await caller(req),
+        req.params.scheduleId,
+        action === 'pause',
+      );
+      res.json({ schedule });
+    });
+  }
 
   return router;
 }
