@@ -1,5 +1,6 @@
-// The portal in a real browser: guest sign-in, the Workflows page, triggering
-// and following a run live, cancelling a sleeping run, a long run history.
+// The portal in a real browser: guest sign-in, the Workflows page, a failed
+// run found on the Failures page and resumed there, triggering and following
+// a run live, cancelling a sleeping run, a long run history.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import {
   startPortal,
 } from './portal.mjs';
 import { startSleepingWorkflow } from './sleepingWorkflow.mjs';
+import { startSocialTarget } from './socialTarget.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ARTIFACTS = join(HERE, 'artifacts');
@@ -25,6 +27,7 @@ const README_SCREENSHOTS = process.env.E2E_README_SCREENSHOTS
   ? join(HERE, '..', 'docs', 'screenshots')
   : undefined;
 const SLEEPER_PORT = 7117;
+const SOCIAL_TARGET_PORT = 7118;
 const executablePath = findChromium();
 
 if (!executablePath && process.env.CI) {
@@ -61,11 +64,18 @@ describe(
     let browser;
     let qstash;
     let sleeper;
+    let social;
     let dataDir;
 
     before(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
-      qstash = await startLocalQStash({ port: '0', echo: false });
+      // Retries in seconds, not minutes: a failing step reaches the DLQ quickly.
+      qstash = await startLocalQStash({
+        port: '0',
+        echo: false,
+        retryTimeScale: 0.002,
+      });
+      social = await startSocialTarget({ port: SOCIAL_TARGET_PORT });
       sleeper = await startSleepingWorkflow({
         port: SLEEPER_PORT,
         qstash: qstash.variables,
@@ -73,7 +83,12 @@ describe(
       });
       portal = await startPortal({
         configs: [join(HERE, 'app-config.e2e.yaml')],
-        env: { ...qstash.variables, E2E_DATA_DIR: dataDir },
+        env: {
+          ...qstash.variables,
+          E2E_DATA_DIR: dataDir,
+          // Social posts and failure alerts both go to the local stand-in.
+          DISCORD_WEBHOOK_URL: social.webhookUrl,
+        },
       });
       browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
     });
@@ -82,6 +97,7 @@ describe(
       await browser?.close();
       await portal?.stop();
       await sleeper?.close();
+      await social?.close();
       qstash?.child.kill('SIGTERM');
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
@@ -115,6 +131,106 @@ describe(
         await page.getByText('5 workflows', { exact: true }).isVisible(),
       );
       await shoot(page, 'workflows-page', { readme: true });
+    });
+
+    it('finds a failed cars run on the Failures page, resumes it after the fix, and posts once', async () => {
+      // Discord is down: the cars run ingests, then fails to post.
+      social.state.broken = true;
+      const page = await browser.newPage({
+        viewport: { width: 1440, height: 900 },
+      });
+      await signIn(page, '/workflows/cars');
+      await page.getByRole('button', { name: 'Trigger' }).click();
+      await page
+        .getByRole('dialog', { name: 'Trigger Car registrations update' })
+        .getByRole('button', { name: 'Trigger run' })
+        .click();
+      await page.waitForURL(/\/workflows\/cars\/runs\/wfr_[^/]+$/, {
+        timeout: 60_000,
+      });
+      const runId = decodeURIComponent(page.url().split('/').pop());
+
+      // QStash gives up, the failure function alerts, linking to the group.
+      const deadline = Date.now() + 120_000;
+      let alert;
+      while (!alert) {
+        alert = social.state.alerts.find(a =>
+          a.fields.some(f => f.name === 'Run' && f.value.includes(runId)),
+        );
+        if (Date.now() > deadline) throw new Error('no failure alert arrived');
+        if (!alert) await new Promise(r => setTimeout(r, 500));
+      }
+      assert.ok(social.state.refused >= 1, 'the post was refused');
+      assert.equal(social.state.posts.length, 0);
+      const sameFailure = alert.fields.find(f => f.name === 'Same failure');
+      const groupUrl = /\((http[^)]+)\)/.exec(sameFailure.value)[1];
+      assert.match(
+        groupUrl,
+        /^http:\/\/localhost:3000\/failures\?group=[0-9a-f]{16}$/,
+      );
+
+      // The group shows once the sync has mirrored the run and its DLQ entry.
+      const group = page.getByRole('region', {
+        name: 'Car registrations update: Publish to Discord',
+      });
+      const entry = page.getByRole('checkbox', { name: `Select ${runId}` });
+      for (let attempt = 0; ; attempt++) {
+        await page.goto(groupUrl);
+        try {
+          await entry.waitFor({ timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+        }
+      }
+      const groupText = await group.innerText();
+      assert.match(groupText, /Discord/);
+      assert.match(groupText, /500/);
+      await shoot(page, 'failures-page', { readme: true });
+      // The same page narrower and in the dark theme (Backstage keeps the
+      // theme choice in local storage).
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.evaluate(() => localStorage.setItem('theme', 'dark'));
+      await page.reload();
+      await entry.waitFor();
+      await shoot(page, 'failures-page-dark-1024');
+      await page.evaluate(() => localStorage.removeItem('theme'));
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.reload();
+      await entry.waitFor();
+
+      // Discord is back: resume the run from the failed step.
+      social.state.broken = false;
+      await entry.check();
+      await page
+        .getByRole('region', { name: 'Dead letter actions' })
+        .getByRole('button', { name: 'Resume' })
+        .click();
+      const confirm = page.getByRole('dialog', { name: /^Resume 1 entry/ });
+      assert.match(
+        await confirm.innerText(),
+        /re-runs only the steps after the last successful one/,
+      );
+      // Past the dialog's fade-in.
+      await page.waitForTimeout(400);
+      await shoot(page, 'resume-dialog', { readme: true });
+      await confirm.getByRole('button', { name: /^Resume 1 entry$/ }).click();
+      const results = page.getByRole('status', { name: 'Results of Resume' });
+      await results.getByText('Done').waitFor({ timeout: 30_000 });
+      const newRunLink = results.getByRole('link', { name: /^New run wfr_/ });
+      const newRunId = /wfr_\S+/.exec(await newRunLink.innerText())[0];
+      assert.notEqual(newRunId, runId);
+      await shoot(page, 'resume-results');
+
+      await newRunLink.click();
+      await page
+        .getByRole('region', { name: 'Run summary' })
+        .getByText('Succeeded')
+        .waitFor({ timeout: 90_000 });
+      // Posted exactly once: the refused attempts posted nothing, and the
+      // resumed run did not post again for the steps that had succeeded.
+      assert.equal(social.state.posts.length, 1);
+      assert.match(social.state.posts[0], /car registration/i);
     });
 
     it('triggers the cars workflow from the UI and follows its run live until it succeeds', async () => {
