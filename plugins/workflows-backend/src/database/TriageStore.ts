@@ -64,40 +64,29 @@ export class KnexTriageStore implements TriageStore {
     window: TriageWindow & { originMs: number; bucketMs: number },
   ): Promise<FailureBucket[]> {
     if (window.workflowIds.length === 0) return [];
-    const bucket = (column: string) =>
-      this.db.raw(
-        `(${column} - CAST(? AS BIGINT)) / CAST(? AS BIGINT) as bucket`,
-        [window.originMs, window.bucketMs],
-      );
-    const runs = this.db('workflow_runs')
-      .select(
-        'failure_group',
-        'workflow_id',
-        bucket('failed_at_ms'),
-        this.db.raw('count(*) as n'),
-        this.db.raw('min(failed_at_ms) as first_ms'),
-        this.db.raw('max(failed_at_ms) as last_ms'),
-      )
-      .where('failed_at_ms', '>=', window.originMs)
-      .andWhere('failed_at_ms', '<', window.toMs)
-      .whereIn('workflow_id', window.workflowIds)
-      .groupBy('failure_group', 'workflow_id', 'bucket');
+    // Counts per group and bucket of one table, by its failure time column.
+    const bucketsOf = (table: string, timeColumn: string) =>
+      this.db(table)
+        .select(
+          'failure_group',
+          'workflow_id',
+          this.db.raw(
+            `(${timeColumn} - CAST(? AS BIGINT)) / CAST(? AS BIGINT) as bucket`,
+            [window.originMs, window.bucketMs],
+          ),
+          this.db.raw('count(*) as n'),
+          this.db.raw(`min(${timeColumn}) as first_ms`),
+          this.db.raw(`max(${timeColumn}) as last_ms`),
+        )
+        .where(timeColumn, '>=', window.originMs)
+        .andWhere(timeColumn, '<', window.toMs)
+        .whereIn('workflow_id', window.workflowIds)
+        .groupBy('failure_group', 'workflow_id', 'bucket');
+    const runs = bucketsOf('workflow_runs', 'failed_at_ms');
     // Entries whose run is not here count on their own.
-    const orphans = this.db('workflow_dlq_entries')
-      .select(
-        'failure_group',
-        'workflow_id',
-        bucket('created_at_ms'),
-        this.db.raw('count(*) as n'),
-        this.db.raw('min(created_at_ms) as first_ms'),
-        this.db.raw('max(created_at_ms) as last_ms'),
-      )
-      .where('created_at_ms', '>=', window.originMs)
-      .andWhere('created_at_ms', '<', window.toMs)
+    const orphans = bucketsOf('workflow_dlq_entries', 'created_at_ms')
       .andWhere('run_known', false)
-      .whereNotNull('failure_group')
-      .whereIn('workflow_id', window.workflowIds)
-      .groupBy('failure_group', 'workflow_id', 'bucket');
+      .whereNotNull('failure_group');
     const rows = [...(await runs), ...(await orphans)];
     return rows.map(row => ({
       failureGroup: row.failure_group,
