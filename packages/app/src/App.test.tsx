@@ -1,4 +1,5 @@
 import { renderTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { workflowsApiRef, type WorkflowsApi } from '@internal/plugin-workflows';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { appFeatures } from './App';
@@ -68,13 +69,43 @@ const workflowsApi: WorkflowsApi = {
   }),
   getTriageGroupFailures: notOnThisPage,
   actOnDlq: notOnThisPage,
+  listSchedules: async () => ({ items: [], totalCount: 0 }),
+  getSchedule: notOnThisPage,
+  previewSchedule: notOnThisPage,
+  createSchedule: notOnThisPage,
+  updateSchedule: notOnThisPage,
+  deleteSchedule: notOnThisPage,
+  pauseSchedule: notOnThisPage,
+  resumeSchedule: notOnThisPage,
 };
+
+// A service that names the workflow it runs, and one that does not.
+const catalogEntities = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'sgcarstrends-data-updater',
+      annotations: { 'qstash.upstash.com/workflow-id': 'cars' },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'platform' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'qstash-workflows-portal' },
+    spec: { type: 'website', lifecycle: 'production', owner: 'platform' },
+  },
+];
 
 function renderAppAt(path: string) {
   return renderTestApp({
     features: appFeatures,
     initialRouteEntries: [path],
-    apis: [[workflowsApiRef, workflowsApi]],
+    apis: [
+      [workflowsApiRef, workflowsApi],
+      catalogApiMock({ entities: catalogEntities }),
+    ],
   });
 }
 
@@ -111,7 +142,7 @@ describe('App', () => {
     expect(screen.getByText('Page 2')).toBeInTheDocument();
   });
 
-  it('lists Failures in the sidebar right after Workflows, and opens it', async () => {
+  it('lists Failures and Schedules in the sidebar right after Workflows, and opens Failures', async () => {
     renderAppAt('/');
     await screen.findByRole('heading', { name: 'Workflows', level: 1 });
     const nav = screen.getByRole('navigation');
@@ -121,7 +152,10 @@ describe('App', () => {
       .filter(Boolean);
     const workflows = titles.indexOf('Workflows');
     expect(workflows).toBeGreaterThanOrEqual(0);
-    expect(titles[workflows + 1]).toBe('Failures');
+    expect(titles.slice(workflows + 1, workflows + 3)).toEqual([
+      'Failures',
+      'Schedules',
+    ]);
 
     fireEvent.click(within(nav).getByRole('link', { name: 'Failures' }));
     expect(
@@ -130,6 +164,54 @@ describe('App', () => {
     expect(
       await screen.findByText('No failures in this window'),
     ).toBeInTheDocument();
+  });
+
+  it('shows the Workflow tab on the catalog page of an entity that names a workflow', async () => {
+    renderAppAt(
+      '/catalog/default/component/sgcarstrends-data-updater/workflow',
+    );
+    expect(
+      await screen.findByRole('region', { name: 'Workflow overview' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByTestId('run-wfr_newest')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Open in Workflows' }),
+    ).toHaveAttribute('href', '/workflows/cars');
+    const tabs = await screen.findByRole('navigation', {
+      name: 'Content navigation',
+    });
+    expect(
+      within(tabs).getByRole('link', { name: 'Workflow' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/sgcarstrends-data-updater/workflow',
+    );
+  });
+
+  it('offers no Workflow tab on entities without the annotation', async () => {
+    renderAppAt('/catalog/default/component/qstash-workflows-portal');
+    expect(
+      await screen.findByRole('heading', { name: 'qstash-workflows-portal' }),
+    ).toBeInTheDocument();
+    const tabs = await screen.findByRole('navigation', {
+      name: 'Content navigation',
+    });
+    expect(
+      within(tabs)
+        .getAllByRole('link')
+        .map(link => link.textContent),
+    ).toEqual(['Overview']);
+  });
+
+  it('opens the Schedules page from the sidebar', async () => {
+    renderAppAt('/');
+    await screen.findByRole('heading', { name: 'Workflows', level: 1 });
+    const nav = screen.getByRole('navigation');
+    fireEvent.click(within(nav).getByRole('link', { name: 'Schedules' }));
+    expect(
+      await screen.findByRole('heading', { name: 'Schedules', level: 1 }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('No schedules yet')).toBeInTheDocument();
   });
 
   it('still answers an unknown path with the not-found page', async () => {

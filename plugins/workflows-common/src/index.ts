@@ -9,3 +9,4 @@ export * from './runs';
 export * from './socialPosts';
 export * from './triage';
 export * from './schedules';
+export * from './catalog';

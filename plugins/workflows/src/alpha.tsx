@@ -10,14 +10,18 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import ReportProblemIcon from '@mui/icons-material/ReportProblem';
+import ScheduleIcon from '@mui/icons-material/Schedule';
 import { workflowsApiRef } from './api/WorkflowsApi';
 import { WorkflowsClient } from './api/WorkflowsClient';
+import { isWorkflowAvailable } from './components/EntityWorkflowContent/isWorkflowAvailable';
 import {
   failuresRouteRef,
   rootRouteRef,
   runRouteRef,
+  schedulesRouteRef,
   workflowRouteRef,
 } from './routes';
 
@@ -60,6 +64,35 @@ const failuresPage = PageBlueprint.make({
   },
 });
 
+// The app names it page:workflows/schedules, e.g. for the sidebar order.
+const schedulesPage = PageBlueprint.make({
+  name: 'schedules',
+  params: {
+    path: '/schedules',
+    title: 'Schedules',
+    icon: <ScheduleIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(schedulesRouteRef),
+    noHeader: true,
+    loader: () =>
+      import('./components/SchedulesPage').then(m =>
+        compatWrapper(<m.SchedulesPage />),
+      ),
+  },
+});
+
+// The Workflow tab on the catalog page of every entity that names a workflow.
+const entityWorkflowContent = EntityContentBlueprint.make({
+  params: {
+    path: 'workflow',
+    title: 'Workflow',
+    filter: isWorkflowAvailable,
+    loader: () =>
+      import('./components/EntityWorkflowContent').then(m =>
+        compatWrapper(<m.EntityWorkflowContent />),
+      ),
+  },
+});
+
 /**
  * The workflows plugin for apps on the new frontend system.
  *
@@ -67,10 +100,17 @@ const failuresPage = PageBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'workflows',
-  extensions: [workflowsApi, workflowsPage, failuresPage],
+  extensions: [
+    workflowsApi,
+    workflowsPage,
+    failuresPage,
+    schedulesPage,
+    entityWorkflowContent,
+  ],
   routes: convertLegacyRouteRefs({
     root: rootRouteRef,
     failures: failuresRouteRef,
+    schedules: schedulesRouteRef,
     workflow: workflowRouteRef,
     run: runRouteRef,
   }),

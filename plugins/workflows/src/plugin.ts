@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -11,6 +12,7 @@ import {
   failuresRouteRef,
   rootRouteRef,
   runRouteRef,
+  schedulesRouteRef,
   workflowRouteRef,
 } from './routes';
 
@@ -27,6 +29,7 @@ export const workflowsPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     failures: failuresRouteRef,
+    schedules: schedulesRouteRef,
     workflow: workflowRouteRef,
     run: runRouteRef,
   },
@@ -49,5 +52,32 @@ export const FailuresPage = workflowsPlugin.provide(
     component: () =>
       import('./components/FailuresPage').then(m => m.FailuresPage),
     mountPoint: failuresRouteRef,
+  }),
+);
+
+/** The Schedules page: QStash schedules, edited with a preview and a diff. */
+export const SchedulesPage = workflowsPlugin.provide(
+  createRoutableExtension({
+    name: 'SchedulesPage',
+    component: () =>
+      import('./components/SchedulesPage').then(m => m.SchedulesPage),
+    mountPoint: schedulesRouteRef,
+  }),
+);
+
+/**
+ * The Workflow tab of an entity page: runs, schedule and health of the
+ * workflow named by the entity's `qstash.upstash.com/workflow-id` annotation.
+ * Show it where `isWorkflowAvailable(entity)` holds.
+ */
+export const EntityWorkflowContent = workflowsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityWorkflowContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityWorkflowContent').then(
+          m => m.EntityWorkflowContent,
+        ),
+    },
   }),
 );

@@ -5,6 +5,9 @@ export const rootRouteRef = createRouteRef({ id: 'workflows' });
 /** Failures grouped by cause, a page of its own; alerts link to `?group=<groupId>`. */
 export const failuresRouteRef = createRouteRef({ id: 'workflows/failures' });
 
+/** QStash schedules, a page of its own; `?workflow=`, `?edit=` and `?new=` open views of it. */
+export const schedulesRouteRef = createRouteRef({ id: 'workflows/schedules' });
+
 /** One workflow: its stats, schedule and runs. */
 export const workflowRouteRef = createSubRouteRef({
   id: 'workflows/workflow',

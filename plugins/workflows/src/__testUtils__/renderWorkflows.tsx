@@ -4,6 +4,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   IdentityPermissionApi,
   permissionApiRef,
@@ -14,8 +15,9 @@ import { Route, Routes, useLocation } from 'react-router-dom';
 import { workflowsApiRef } from '../api/WorkflowsApi';
 import { WorkflowsClient } from '../api/WorkflowsClient';
 import { FailuresPage } from '../components/FailuresPage';
+import { SchedulesPage } from '../components/SchedulesPage';
 import { WorkflowsRouter } from '../components/WorkflowsRouter';
-import { failuresRouteRef, rootRouteRef } from '../routes';
+import { failuresRouteRef, rootRouteRef, schedulesRouteRef } from '../routes';
 
 export const BACKEND_URL = 'http://localhost:7007';
 /** Where the client finds the workflows backend in these tests. */
@@ -37,10 +39,10 @@ export function currentLocation(): URL {
 type PermissionRequest = { name: string; resourceRef?: string };
 
 /**
- * Renders the plugin's pages (under /workflows, and /failures) at `path` with
- * the real client talking (through msw) to the handlers of the test, and the
- * real permission client asking a permission backend that grants only
- * `granted`.
+ * Renders the plugin's pages (under /workflows, /failures and /schedules) at
+ * `path` with the real client talking (through msw) to the handlers of the
+ * test, and the real permission client asking a permission backend that
+ * grants only `granted`.
  */
 export async function renderWorkflowsAt(
   server: Pick<ReturnType<typeof setupServer>, 'use'>,
@@ -98,6 +100,7 @@ export async function renderWorkflowsAt(
       <Routes>
         <Route path="/workflows/*" element={<WorkflowsRouter />} />
         <Route path="/failures" element={<FailuresPage />} />
+        <Route path="/schedules" element={<SchedulesPage />} />
       </Routes>
       <LocationProbe />
     </TestApiProvider>,
@@ -106,6 +109,8 @@ export async function renderWorkflowsAt(
       mountedRoutes: {
         '/workflows': rootRouteRef,
         '/failures': failuresRouteRef,
+        '/schedules': schedulesRouteRef,
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
       },
     },
   );

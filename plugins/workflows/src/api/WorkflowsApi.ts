@@ -1,17 +1,24 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   CancelRunResponse,
+  CreateScheduleRequest,
   DlqActionRequest,
   DlqActionResponse,
   GetRunResponse,
   ListRunsQuery,
   ListRunsResponse,
+  ListSchedulesResponse,
   ListWorkflowsResponse,
+  SchedulePreviewRequest,
+  SchedulePreviewResponse,
+  ScheduleSaveResponse,
+  ScheduleView,
   TriageGroupFailuresResponse,
   TriageQuery,
   TriageResponse,
   TriggerRunRequest,
   TriggerRunResponse,
+  UpdateScheduleRequest,
   WorkflowOverview,
 } from '@internal/plugin-workflows-common';
 
@@ -58,6 +65,28 @@ export interface WorkflowsApi {
    * Resolves with an outcome per entry, also when some of them failed.
    */
   actOnDlq(request: DlqActionRequest): Promise<DlqActionResponse>;
+  /** The QStash schedules the caller may read, known destinations or not. */
+  listSchedules(): Promise<ListSchedulesResponse>;
+  getSchedule(scheduleId: string): Promise<ScheduleView>;
+  /**
+   * Checks a proposed definition and answers with its description, next fire
+   * times and changes; writes nothing. A 400 names the offending field.
+   */
+  previewSchedule(
+    request: SchedulePreviewRequest,
+  ): Promise<SchedulePreviewResponse>;
+  createSchedule(request: CreateScheduleRequest): Promise<ScheduleSaveResponse>;
+  /**
+   * Rejects with a `ScheduleConflictError` (both versions) when the schedule
+   * changed since `request.expectedVersion` was loaded.
+   */
+  updateSchedule(
+    scheduleId: string,
+    request: UpdateScheduleRequest,
+  ): Promise<ScheduleSaveResponse>;
+  deleteSchedule(scheduleId: string): Promise<void>;
+  pauseSchedule(scheduleId: string): Promise<ScheduleView>;
+  resumeSchedule(scheduleId: string): Promise<ScheduleView>;
 }
 
 export const workflowsApiRef = createApiRef<WorkflowsApi>({

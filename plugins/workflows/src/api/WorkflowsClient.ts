@@ -5,27 +5,40 @@ import {
   dlqActionResponseSchema,
   getRunResponseSchema,
   listRunsResponseSchema,
+  listSchedulesResponseSchema,
   listWorkflowsResponseSchema,
   runStreamEventSchema,
+  scheduleConflictResponseSchema,
+  schedulePreviewResponseSchema,
+  scheduleResponseSchema,
+  scheduleSaveResponseSchema,
   triageGroupFailuresResponseSchema,
   triageResponseSchema,
   triggerRunResponseSchema,
   workflowOverviewSchema,
   type CancelRunResponse,
+  type CreateScheduleRequest,
   type DlqActionRequest,
   type DlqActionResponse,
   type GetRunResponse,
   type ListRunsQuery,
   type ListRunsResponse,
+  type ListSchedulesResponse,
   type ListWorkflowsResponse,
+  type SchedulePreviewRequest,
+  type SchedulePreviewResponse,
+  type ScheduleSaveResponse,
+  type ScheduleView,
   type TriageGroupFailuresResponse,
   type TriageQuery,
   type TriageResponse,
   type TriggerRunRequest,
   type TriggerRunResponse,
+  type UpdateScheduleRequest,
   type WorkflowOverview,
 } from '@internal/plugin-workflows-common';
 import { readEventStream } from './readEventStream';
+import { ScheduleConflictError } from './ScheduleConflictError';
 import type { RunLogDownload, WorkflowsApi } from './WorkflowsApi';
 
 /** The backend answered with a body the common schema does not accept. */
@@ -76,6 +89,8 @@ function filenameFrom(contentDisposition: string | null): string | undefined {
 }
 
 const segment = encodeURIComponent;
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** "?a=1&b=2" of the set values, "" when none is set. */
 function searchOf(query: Record<string, string | number | undefined>): string {
@@ -198,9 +213,85 @@ export class WorkflowsClient implements WorkflowsApi {
     return this.json(dlqActionResponseSchema, 'POST', '/dlq/actions', request);
   }
 
+  async listSchedules(): Promise<ListSchedulesResponse> {
+    return this.json(listSchedulesResponseSchema, 'GET', '/schedules');
+  }
+
+  async getSchedule(scheduleId: string): Promise<ScheduleView> {
+    const { schedule } = await this.json(
+      scheduleResponseSchema,
+      'GET',
+      `/schedules/${segment(scheduleId)}`,
+    );
+    return schedule;
+  }
+
+  async previewSchedule(
+    request: SchedulePreviewRequest,
+  ): Promise<SchedulePreviewResponse> {
+    return this.json(
+      schedulePreviewResponseSchema,
+      'POST',
+      '/schedules/preview',
+      request,
+    );
+  }
+
+  async createSchedule(
+    request: CreateScheduleRequest,
+  ): Promise<ScheduleSaveResponse> {
+    return this.json(scheduleSaveResponseSchema, 'POST', '/schedules', request);
+  }
+
+  async updateSchedule(
+    scheduleId: string,
+    request: UpdateScheduleRequest,
+  ): Promise<ScheduleSaveResponse> {
+    const path = `/schedules/${segment(scheduleId)}`;
+    try {
+      return await this.json(scheduleSaveResponseSchema, 'PUT', path, request);
+    } catch (error) {
+      // Other 409s (no QStash configured) carry no versions and stay ResponseErrors.
+      if (
+        ResponseError.is(error) &&
+        error.statusCode === 409 &&
+        'current' in error.body
+      ) {
+        throw new ScheduleConflictError(
+          parseWith(scheduleConflictResponseSchema, error.body, `PUT ${path}`),
+        );
+      }
+      throw error;
+    }
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<void> {
+    await this.send('DELETE', `/schedules/${segment(scheduleId)}`);
+  }
+
+  async pauseSchedule(scheduleId: string): Promise<ScheduleView> {
+    return this.scheduleAction(scheduleId, 'pause');
+  }
+
+  async resumeSchedule(scheduleId: string): Promise<ScheduleView> {
+    return this.scheduleAction(scheduleId, 'resume');
+  }
+
+  private async scheduleAction(
+    scheduleId: string,
+    action: 'pause' | 'resume',
+  ): Promise<ScheduleView> {
+    const { schedule } = await this.json(
+      scheduleResponseSchema,
+      'POST',
+      `/schedules/${segment(scheduleId)}/${action}`,
+    );
+    return schedule;
+  }
+
   private async json<T>(
     schema: ResponseSchema<T>,
-    method: 'GET' | 'POST',
+    method: Method,
     path: string,
     body?: unknown,
   ): Promise<T> {
@@ -227,7 +318,7 @@ export class WorkflowsClient implements WorkflowsApi {
   }
 
   private async send(
-    method: 'GET' | 'POST',
+    method: Method,
     path: string,
     init: RequestInit = {},
   ): Promise<Response> {

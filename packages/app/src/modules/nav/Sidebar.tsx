@@ -24,6 +24,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:workflows')}
             {nav.take('page:workflows/failures')}
+            {nav.take('page:workflows/schedules')}
             {nav.take('page:catalog')}
             <SidebarDivider />
             <SidebarScrollWrapper>

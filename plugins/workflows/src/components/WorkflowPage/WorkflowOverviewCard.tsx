@@ -6,6 +6,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
 import { useLocation } from 'react-router-dom';
+import { useSchedulesPath } from '../SchedulesPage/scheduleLinks';
 import { Fact, FactList } from '../shared/Facts';
 import { formatDuration } from '../shared/formatDuration';
 import { useRunPath } from '../shared/links';
@@ -21,6 +22,7 @@ export function WorkflowOverviewCard({
   workflow: WorkflowOverview;
 }) {
   const runPath = useRunPath();
+  const schedulesPath = useSchedulesPath();
   const { hash } = useLocation();
   const { stats } = workflow;
   // The card appears after the page loaded, too late for the browser's own jump to the anchor.
@@ -54,6 +56,18 @@ export function WorkflowOverviewCard({
             schedule={workflow.schedule}
             nextRunAt={stats.nextRunAt}
           />
+          <Link
+            to={
+              workflow.schedule
+                ? schedulesPath({ workflow: workflow.id })
+                : schedulesPath({
+                    workflow: workflow.id,
+                    create: { workflow: workflow.id },
+                  })
+            }
+          >
+            {workflow.schedule ? 'Edit schedule' : 'Add a schedule'}
+          </Link>
         </Fact>
         <Fact term="Last run">
           {stats.lastRun ? (

@@ -83,6 +83,14 @@ describe('WorkflowPage', () => {
     const overview = await screen.findByRole('region', {
       name: 'Workflow overview',
     });
+    // Back to the workflow's entity in the software catalog.
+    expect(screen.getByRole('link', { name: 'workflow-cars' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/workflow-cars',
+    );
+    expect(
+      within(overview).getByRole('link', { name: 'Edit schedule' }),
+    ).toHaveAttribute('href', '/schedules?workflow=cars');
     expect(
       within(overview).getByText('group:default/data-platform'),
     ).toBeVisible();

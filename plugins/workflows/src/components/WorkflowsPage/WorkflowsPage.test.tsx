@@ -97,6 +97,26 @@ describe('WorkflowsPage', () => {
     );
   });
 
+  it('links every workflow to its entity in the software catalog', async () => {
+    server.use(listed([aWorkflow(), aWorkflow({ id: 'Nightly report' })]));
+    await renderWorkflowsAt(server, '/workflows');
+    const cars = await screen.findByTestId('workflow-cars');
+    expect(
+      within(cars).getByRole('link', {
+        name: 'Car registrations update in the catalog',
+      }),
+    ).toHaveAttribute('href', '/catalog/default/component/workflow-cars');
+    // An id the catalog cannot take as a name links to the name it was given.
+    const nightly = screen.getByTestId('workflow-Nightly report');
+    expect(
+      within(nightly)
+        .getByRole('link', { name: /in the catalog$/ })
+        .getAttribute('href'),
+    ).toMatch(
+      /^\/catalog\/default\/component\/workflow-nightly-report-[0-9a-z]{7}$/,
+    );
+  });
+
   it('shows progress while the list loads', async () => {
     let release: () => void = () => {};
     server.use(

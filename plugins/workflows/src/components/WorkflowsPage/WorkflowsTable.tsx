@@ -12,7 +12,11 @@ import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
 import type { WorkflowOverview } from '@internal/plugin-workflows-common';
 import { formatDuration } from '../shared/formatDuration';
-import { useRunPath, useWorkflowPath } from '../shared/links';
+import {
+  useRunPath,
+  useWorkflowEntityPath,
+  useWorkflowPath,
+} from '../shared/links';
 import { RunStatusChip, runStatusLabel } from '../shared/RunStatusChip';
 import { ScheduleText } from '../shared/ScheduleText';
 import { formatSuccessRate } from '../shared/formatSuccessRate';
@@ -84,6 +88,7 @@ function NeedsLine({ workflow }: { workflow: WorkflowOverview }) {
 
 export function WorkflowsTable({ items }: { items: WorkflowOverview[] }) {
   const workflowPath = useWorkflowPath();
+  const entityPath = useWorkflowEntityPath();
   return (
     <TableContainer component={Paper}>
       <Table
@@ -135,6 +140,12 @@ export function WorkflowsTable({ items }: { items: WorkflowOverview[] }) {
                     {workflow.endpoint}
                   </Typography>
                   <NeedsLine workflow={workflow} />
+                  <Link
+                    to={entityPath(workflow.id)}
+                    aria-label={`${workflow.title} in the catalog`}
+                  >
+                    <Typography variant="caption">In the catalog</Typography>
+                  </Link>
                 </Stack>
               </TableCell>
               <TableCell>

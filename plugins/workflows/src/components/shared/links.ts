@@ -1,4 +1,6 @@
 import { useRouteRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { workflowEntityName } from '@internal/plugin-workflows-common';
 import { runRouteRef, workflowRouteRef } from '../../routes';
 
 // Route refs put params into paths as they are; ids are encoded here once.
@@ -16,5 +18,17 @@ export function useRunPath(): (workflowId: string, runId: string) => string {
     link({
       workflowId: encodeURIComponent(workflowId),
       runId: encodeURIComponent(runId),
+    });
+}
+
+/** The catalog page of the Component the catalog module publishes for a workflow. */
+export function useWorkflowEntityPath(): (workflowId: string) => string {
+  const link = useRouteRef(entityRouteRef);
+  return workflowId =>
+    link({
+      namespace: 'default',
+      kind: 'component',
+      // Entity names hold only URL-safe characters.
+      name: workflowEntityName(workflowId),
     });
 }

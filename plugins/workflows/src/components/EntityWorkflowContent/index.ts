@@ -1,0 +1,2 @@
+export { EntityWorkflowContent } from './EntityWorkflowContent';
+export { isWorkflowAvailable } from './isWorkflowAvailable';

@@ -1,0 +1,2 @@
+export { SchedulesPage } from './SchedulesPage';
+export { useSchedulesPath } from './scheduleLinks';
