@@ -10,3 +10,4 @@ export * from './socialPosts';
 export * from './triage';
 export * from './schedules';
 export * from './catalog';
+export * from './health';
