@@ -29,6 +29,22 @@ const cars: Awaited<ReturnType<WorkflowsApi['getWorkflow']>> = {
 
 type Run = Awaited<ReturnType<WorkflowsApi['getRun']>>['run'];
 
+const carsHealth: Awaited<ReturnType<WorkflowsApi['getWorkflowHealth']>> = {
+  workflowId: 'cars',
+  workflowTitle: 'Car registrations update',
+  verdict: 'failing',
+  variables: [
+    {
+      name: 'TELEGRAM_BOT_TOKEN',
+      kind: 'env',
+      state: 'missing',
+      problem: null,
+      fix: 'set TELEGRAM_BOT_TOKEN',
+    },
+  ],
+  probes: [],
+};
+
 const run = (runId: string): Run => ({
   runId,
   workflowId: 'cars',
@@ -77,6 +93,9 @@ const workflowsApi: WorkflowsApi = {
   deleteSchedule: notOnThisPage,
   pauseSchedule: notOnThisPage,
   resumeSchedule: notOnThisPage,
+  getEnvHealth: async () => ({ items: [carsHealth] }),
+  getWorkflowHealth: async () => carsHealth,
+  recheckWorkflowHealth: notOnThisPage,
 };
 
 // A service that names the workflow it runs, and one that does not.
@@ -142,7 +161,7 @@ describe('App', () => {
     expect(screen.getByText('Page 2')).toBeInTheDocument();
   });
 
-  it('lists Failures and Schedules in the sidebar right after Workflows, and opens Failures', async () => {
+  it('lists Failures, Schedules and Health in the sidebar right after Workflows, and opens Failures', async () => {
     renderAppAt('/');
     await screen.findByRole('heading', { name: 'Workflows', level: 1 });
     const nav = screen.getByRole('navigation');
@@ -152,9 +171,10 @@ describe('App', () => {
       .filter(Boolean);
     const workflows = titles.indexOf('Workflows');
     expect(workflows).toBeGreaterThanOrEqual(0);
-    expect(titles.slice(workflows + 1, workflows + 3)).toEqual([
+    expect(titles.slice(workflows + 1, workflows + 4)).toEqual([
       'Failures',
       'Schedules',
+      'Health',
     ]);
 
     fireEvent.click(within(nav).getByRole('link', { name: 'Failures' }));
@@ -212,6 +232,25 @@ describe('App', () => {
       await screen.findByRole('heading', { name: 'Schedules', level: 1 }),
     ).toBeInTheDocument();
     expect(await screen.findByText('No schedules yet')).toBeInTheDocument();
+  });
+
+  it('opens the Health page from the sidebar, with the fix of each workflow', async () => {
+    renderAppAt('/');
+    await screen.findByRole('heading', { name: 'Workflows', level: 1 });
+    const nav = screen.getByRole('navigation');
+    fireEvent.click(within(nav).getByRole('link', { name: 'Health' }));
+    expect(
+      await screen.findByRole('heading', { name: 'Health', level: 1 }),
+    ).toBeInTheDocument();
+    const section = await screen.findByRole('region', {
+      name: 'Health of Car registrations update',
+    });
+    expect(
+      within(section).getByText('set TELEGRAM_BOT_TOKEN'),
+    ).toBeInTheDocument();
+    expect(
+      within(section).getByRole('link', { name: 'Car registrations update' }),
+    ).toHaveAttribute('href', '/workflows/cars?tab=health');
   });
 
   it('still answers an unknown path with the not-found page', async () => {

@@ -12,6 +12,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
+import MonitorHeartIcon from '@mui/icons-material/MonitorHeart';
 import ReportProblemIcon from '@mui/icons-material/ReportProblem';
 import ScheduleIcon from '@mui/icons-material/Schedule';
 import { workflowsApiRef } from './api/WorkflowsApi';
@@ -19,6 +20,7 @@ import { WorkflowsClient } from './api/WorkflowsClient';
 import { isWorkflowAvailable } from './components/EntityWorkflowContent/isWorkflowAvailable';
 import {
   failuresRouteRef,
+  healthRouteRef,
   rootRouteRef,
   runRouteRef,
   schedulesRouteRef,
@@ -80,6 +82,22 @@ const schedulesPage = PageBlueprint.make({
   },
 });
 
+// The app names it page:workflows/health, e.g. for the sidebar order.
+const healthPage = PageBlueprint.make({
+  name: 'health',
+  params: {
+    path: '/health',
+    title: 'Health',
+    icon: <MonitorHeartIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(healthRouteRef),
+    noHeader: true,
+    loader: () =>
+      import('./components/HealthPage').then(m =>
+        compatWrapper(<m.HealthPage />),
+      ),
+  },
+});
+
 // The Workflow tab on the catalog page of every entity that names a workflow.
 const entityWorkflowContent = EntityContentBlueprint.make({
   params: {
@@ -105,12 +123,14 @@ export default createFrontendPlugin({
     workflowsPage,
     failuresPage,
     schedulesPage,
+    healthPage,
     entityWorkflowContent,
   ],
   routes: convertLegacyRouteRefs({
     root: rootRouteRef,
     failures: failuresRouteRef,
     schedules: schedulesRouteRef,
+    health: healthRouteRef,
     workflow: workflowRouteRef,
     run: runRouteRef,
   }),

@@ -8,10 +8,15 @@ export {
   WorkflowsPage,
   FailuresPage,
   SchedulesPage,
+  HealthPage,
   EntityWorkflowContent,
 } from './plugin';
 export { isWorkflowAvailable } from './components/EntityWorkflowContent/isWorkflowAvailable';
 export { workflowsApiRef } from './api/WorkflowsApi';
-export type { RunLogDownload, WorkflowsApi } from './api/WorkflowsApi';
+export type {
+  HealthRecheckOptions,
+  RunLogDownload,
+  WorkflowsApi,
+} from './api/WorkflowsApi';
 export { WorkflowsClient } from './api/WorkflowsClient';
 export { ScheduleConflictError } from './api/ScheduleConflictError';

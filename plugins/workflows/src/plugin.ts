@@ -10,6 +10,7 @@ import { workflowsApiRef } from './api/WorkflowsApi';
 import { WorkflowsClient } from './api/WorkflowsClient';
 import {
   failuresRouteRef,
+  healthRouteRef,
   rootRouteRef,
   runRouteRef,
   schedulesRouteRef,
@@ -30,6 +31,7 @@ export const workflowsPlugin = createPlugin({
     root: rootRouteRef,
     failures: failuresRouteRef,
     schedules: schedulesRouteRef,
+    health: healthRouteRef,
     workflow: workflowRouteRef,
     run: runRouteRef,
   },
@@ -62,6 +64,15 @@ export const SchedulesPage = workflowsPlugin.provide(
     component: () =>
       import('./components/SchedulesPage').then(m => m.SchedulesPage),
     mountPoint: schedulesRouteRef,
+  }),
+);
+
+/** The Health page: the variables, config and live probes of every workflow. */
+export const HealthPage = workflowsPlugin.provide(
+  createRoutableExtension({
+    name: 'HealthPage',
+    component: () => import('./components/HealthPage').then(m => m.HealthPage),
+    mountPoint: healthRouteRef,
   }),
 );
 

@@ -8,6 +8,9 @@ export const failuresRouteRef = createRouteRef({ id: 'workflows/failures' });
 /** QStash schedules, a page of its own; `?workflow=`, `?edit=` and `?new=` open views of it. */
 export const schedulesRouteRef = createRouteRef({ id: 'workflows/schedules' });
 
+/** The env-var and probe health of every workflow, a page of its own; `?verdict=` filters it. */
+export const healthRouteRef = createRouteRef({ id: 'workflows/health' });
+
 /** One workflow: its stats, schedule and runs. */
 export const workflowRouteRef = createSubRouteRef({
   id: 'workflows/workflow',

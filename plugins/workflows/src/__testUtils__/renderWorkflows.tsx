@@ -15,9 +15,15 @@ import { Route, Routes, useLocation } from 'react-router-dom';
 import { workflowsApiRef } from '../api/WorkflowsApi';
 import { WorkflowsClient } from '../api/WorkflowsClient';
 import { FailuresPage } from '../components/FailuresPage';
+import { HealthPage } from '../components/HealthPage';
 import { SchedulesPage } from '../components/SchedulesPage';
 import { WorkflowsRouter } from '../components/WorkflowsRouter';
-import { failuresRouteRef, rootRouteRef, schedulesRouteRef } from '../routes';
+import {
+  failuresRouteRef,
+  healthRouteRef,
+  rootRouteRef,
+  schedulesRouteRef,
+} from '../routes';
 
 export const BACKEND_URL = 'http://localhost:7007';
 /** Where the client finds the workflows backend in these tests. */
@@ -39,7 +45,7 @@ export function currentLocation(): URL {
 type PermissionRequest = { name: string; resourceRef?: string };
 
 /**
- * Renders the plugin's pages (under /workflows, /failures and /schedules) at
+ * Renders the plugin's pages (under /workflows, /failures, /schedules and /health) at
  * `path` with the real client talking (through msw) to the handlers of the
  * test, and the real permission client asking a permission backend that
  * grants only `granted`.
@@ -101,6 +107,7 @@ export async function renderWorkflowsAt(
         <Route path="/workflows/*" element={<WorkflowsRouter />} />
         <Route path="/failures" element={<FailuresPage />} />
         <Route path="/schedules" element={<SchedulesPage />} />
+        <Route path="/health" element={<HealthPage />} />
       </Routes>
       <LocationProbe />
     </TestApiProvider>,
@@ -110,6 +117,7 @@ export async function renderWorkflowsAt(
         '/workflows': rootRouteRef,
         '/failures': failuresRouteRef,
         '/schedules': schedulesRouteRef,
+        '/health': healthRouteRef,
         '/catalog/:namespace/:kind/:name': entityRouteRef,
       },
     },

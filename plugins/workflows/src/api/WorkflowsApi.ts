@@ -4,6 +4,7 @@ import type {
   CreateScheduleRequest,
   DlqActionRequest,
   DlqActionResponse,
+  EnvHealthResponse,
   GetRunResponse,
   ListRunsQuery,
   ListRunsResponse,
@@ -19,6 +20,7 @@ import type {
   TriggerRunRequest,
   TriggerRunResponse,
   UpdateScheduleRequest,
+  WorkflowHealth,
   WorkflowOverview,
 } from '@internal/plugin-workflows-common';
 
@@ -26,6 +28,12 @@ import type {
 export type RunLogDownload = {
   blob: Blob;
   filename: string;
+};
+
+/** How far a re-check of a workflow's health goes. */
+export type HealthRecheckOptions = {
+  /** Also ask the social platforms who the credentials belong to; posts nothing. */
+  probePlatforms?: boolean;
 };
 
 /** Talks to the workflows backend plugin; every response is schema-checked. */
@@ -87,6 +95,18 @@ export interface WorkflowsApi {
   deleteSchedule(scheduleId: string): Promise<void>;
   pauseSchedule(scheduleId: string): Promise<ScheduleView>;
   resumeSchedule(scheduleId: string): Promise<ScheduleView>;
+  /** The env-var and probe health of every workflow the caller may read. */
+  getEnvHealth(): Promise<EnvHealthResponse>;
+  /** The health of one workflow; probes may come from the backend's 60 s cache. */
+  getWorkflowHealth(workflowId: string): Promise<WorkflowHealth>;
+  /**
+   * Probes one workflow again past the cache and answers with the fresh
+   * results. Needs the run trigger permission on the workflow (403 otherwise).
+   */
+  recheckWorkflowHealth(
+    workflowId: string,
+    options?: HealthRecheckOptions,
+  ): Promise<WorkflowHealth>;
 }
 
 export const workflowsApiRef = createApiRef<WorkflowsApi>({

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   cancelRunResponseSchema,
   dlqActionResponseSchema,
+  envHealthResponseSchema,
   getRunResponseSchema,
   listRunsResponseSchema,
   listSchedulesResponseSchema,
@@ -15,11 +16,13 @@ import {
   triageGroupFailuresResponseSchema,
   triageResponseSchema,
   triggerRunResponseSchema,
+  workflowHealthSchema,
   workflowOverviewSchema,
   type CancelRunResponse,
   type CreateScheduleRequest,
   type DlqActionRequest,
   type DlqActionResponse,
+  type EnvHealthResponse,
   type GetRunResponse,
   type ListRunsQuery,
   type ListRunsResponse,
@@ -35,11 +38,16 @@ import {
   type TriggerRunRequest,
   type TriggerRunResponse,
   type UpdateScheduleRequest,
+  type WorkflowHealth,
   type WorkflowOverview,
 } from '@internal/plugin-workflows-common';
 import { readEventStream } from './readEventStream';
 import { ScheduleConflictError } from './ScheduleConflictError';
-import type { RunLogDownload, WorkflowsApi } from './WorkflowsApi';
+import type {
+  HealthRecheckOptions,
+  RunLogDownload,
+  WorkflowsApi,
+} from './WorkflowsApi';
 
 /** The backend answered with a body the common schema does not accept. */
 export class UnexpectedResponseError extends Error {
@@ -275,6 +283,31 @@ export class WorkflowsClient implements WorkflowsApi {
 
   async resumeSchedule(scheduleId: string): Promise<ScheduleView> {
     return this.scheduleAction(scheduleId, 'resume');
+  }
+
+  async getEnvHealth(): Promise<EnvHealthResponse> {
+    return this.json(envHealthResponseSchema, 'GET', '/health/env');
+  }
+
+  async getWorkflowHealth(workflowId: string): Promise<WorkflowHealth> {
+    return this.json(
+      workflowHealthSchema,
+      'GET',
+      `/workflows/${segment(workflowId)}/health`,
+    );
+  }
+
+  async recheckWorkflowHealth(
+    workflowId: string,
+    options: HealthRecheckOptions = {},
+  ): Promise<WorkflowHealth> {
+    return this.json(
+      workflowHealthSchema,
+      'POST',
+      `/workflows/${segment(workflowId)}/health/check`,
+      // Platforms are probed only on request: each probe is a call to their API.
+      options.probePlatforms ? { probePlatforms: true } : {},
+    );
   }
 
   private async scheduleAction(

@@ -25,6 +25,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:workflows')}
             {nav.take('page:workflows/failures')}
             {nav.take('page:workflows/schedules')}
+            {nav.take('page:workflows/health')}
             {nav.take('page:catalog')}
             <SidebarDivider />
             <SidebarScrollWrapper>

@@ -1,19 +1,19 @@
 import { Link } from '@backstage/core-components';
 import type { TriageGroup } from '@internal/plugin-workflows-common';
-import { useRunPath, useWorkflowPath } from '../shared/links';
+import { useRunPath, useWorkflowHealthPath } from '../shared/links';
 
 /** Only web addresses become links; anything else from an error text stays text. */
 const isWebUrl = (url: string) => /^https?:\/\//i.test(url);
 
-/** Where the operator fixes the cause of a group: env, the newest run, or the upstream. */
+/** Where the operator fixes the cause of a group: env health, the newest run, or the upstream. */
 export function CauseFixLink({ group }: { group: TriageGroup }) {
-  const workflowPath = useWorkflowPath();
+  const healthPath = useWorkflowHealthPath();
   const runPath = useRunPath();
   const { cause } = group;
 
   if (cause.fix === 'env-health') {
     return (
-      <Link to={`${workflowPath(group.workflowId)}#environment`}>
+      <Link to={healthPath(group.workflowId)}>
         Check the environment of {group.workflowTitle}
       </Link>
     );

@@ -181,7 +181,7 @@ describe('FailuresPage', () => {
       within(env).getByRole('link', {
         name: 'Check the environment of COE results update',
       }),
-    ).toHaveAttribute('href', '/workflows/coe#environment');
+    ).toHaveAttribute('href', '/workflows/coe?tab=health');
 
     // The default window is the last 24 hours.
     expect(hoursBetween(queries[0])).toBe(24);

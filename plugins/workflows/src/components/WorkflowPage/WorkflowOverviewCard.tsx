@@ -100,7 +100,7 @@ export function WorkflowOverviewCard({
             {formatDuration(stats.p50DurationMs7d)}
           </Typography>
         </Fact>
-        {/* The failures page links here for causes in the environment. */}
+        {/* Older links to causes in the environment land here; new ones open the Health tab. */}
         <Fact term="Needs" id="environment">
           {workflow.requiredEnv.length === 0 ? (
             <Typography variant="body2" color="text.secondary">

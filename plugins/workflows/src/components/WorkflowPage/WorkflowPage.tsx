@@ -14,19 +14,30 @@ import {
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { useWorkflow } from '../../hooks/useWorkflow';
 import { rootRouteRef } from '../../routes';
+import { WorkflowHealthTab } from '../HealthPage/WorkflowHealthTab';
 import { useRunPath, useWorkflowEntityPath } from '../shared/links';
 import { LoadError } from '../shared/errors';
 import { PermissionButton } from '../shared/PermissionButton';
 import { RunsSection } from './RunsSection';
 import { TriggerRunDialog } from './TriggerRunDialog';
+import { useWorkflowTab, type WorkflowTab } from './useWorkflowTab';
 import { WorkflowOverviewCard } from './WorkflowOverviewCard';
 
-/** One workflow: who owns it, its schedule and stats, its runs, and a manual trigger. */
+const TAB_LABELS: Record<WorkflowTab, string> = {
+  runs: 'Runs',
+  health: 'Health',
+};
+
+/**
+ * One workflow: who owns it, its schedule and stats, a manual trigger, and
+ * tabs for its runs and its health (`?tab=health`).
+ */
 export function WorkflowPage() {
   const { workflowId = '' } = useParams();
   const { workflow, loading, error } = useWorkflow(workflowId);
@@ -35,6 +46,7 @@ export function WorkflowPage() {
   const entityPath = useWorkflowEntityPath();
   const navigate = useNavigate();
   const [triggerOpen, setTriggerOpen] = useState(false);
+  const { tab, setTab } = useWorkflowTab();
 
   let overview;
   if (loading) {
@@ -85,10 +97,33 @@ export function WorkflowPage() {
           {overview}
           {!error && (
             <Box>
-              <Typography variant="h5" component="h2" sx={{ mb: 2 }}>
-                Runs
-              </Typography>
-              <RunsSection workflowId={workflowId} />
+              <Tabs
+                value={tab}
+                onChange={(_event, next: WorkflowTab) => setTab(next)}
+                aria-label="Views of this workflow"
+                sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}
+              >
+                {Object.entries(TAB_LABELS).map(([value, label]) => (
+                  <Tab
+                    key={value}
+                    value={value}
+                    label={label}
+                    id={`workflow-tab-${value}`}
+                    aria-controls={`workflow-tabpanel-${value}`}
+                  />
+                ))}
+              </Tabs>
+              <Box
+                role="tabpanel"
+                id={`workflow-tabpanel-${tab}`}
+                aria-labelledby={`workflow-tab-${tab}`}
+              >
+                {tab === 'health' ? (
+                  <WorkflowHealthTab workflowId={workflowId} />
+                ) : (
+                  <RunsSection workflowId={workflowId} />
+                )}
+              </Box>
             </Box>
           )}
         </Stack>

@@ -1,8 +1,13 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { aWorkflow, fromNow } from '../../__testUtils__/fixtures';
+import {
+  aWorkflowHealth,
+  carsWithEveryVerdict,
+} from '../../__testUtils__/healthFixtures';
 import {
   API_URL,
   renderWorkflowsAt,
@@ -15,6 +20,21 @@ const listed = (items: unknown[]) =>
   http.get(`${API_URL}/workflows`, () =>
     HttpResponse.json({ items, totalCount: items.length }),
   );
+
+/** Answers the table's one health call; records how often it was asked. */
+function healthOf(items: unknown[]) {
+  const calls: string[] = [];
+  server.use(
+    http.get(`${API_URL}/health/env`, ({ request }) => {
+      calls.push(request.url);
+      return HttpResponse.json({ items });
+    }),
+  );
+  return calls;
+}
+
+// Tests about other columns get no health; the badge tests answer for themselves.
+beforeEach(() => healthOf([]));
 
 describe('WorkflowsPage', () => {
   it('shows each workflow with its schedule, last and next run, success rate and p50', async () => {
@@ -114,6 +134,76 @@ describe('WorkflowsPage', () => {
         .getAttribute('href'),
     ).toMatch(
       /^\/catalog\/default\/component\/workflow-nightly-report-[0-9a-z]{7}$/,
+    );
+  });
+
+  it('shows a health badge per workflow from one call, linking to its health view', async () => {
+    server.use(
+      listed([
+        aWorkflow(),
+        aWorkflow({ id: 'coe', title: 'COE results update' }),
+        aWorkflow({ id: 'new', title: 'Brand new' }),
+      ]),
+    );
+    const calls = healthOf([
+      carsWithEveryVerdict,
+      aWorkflowHealth({
+        workflowId: 'coe',
+        workflowTitle: 'COE results update',
+      }),
+    ]);
+    await renderWorkflowsAt(server, '/workflows');
+
+    const cars = await screen.findByTestId('workflow-cars');
+    expect(
+      await within(cars).findByRole('link', {
+        name: 'Health of Car registrations update: Failing',
+      }),
+    ).toHaveAttribute('href', '/workflows/cars?tab=health');
+    expect(
+      within(screen.getByTestId('workflow-coe')).getByRole('link', {
+        name: 'Health of COE results update: OK',
+      }),
+    ).toHaveAttribute('href', '/workflows/coe?tab=health');
+    // A workflow the health answer does not know yet.
+    expect(
+      within(screen.getByTestId('workflow-new')).getByText('Not checked'),
+    ).toBeVisible();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('keeps the table while the health loads, and when it fails says why on hover', async () => {
+    server.use(listed([aWorkflow()]));
+    let release: () => void = () => {};
+    server.use(
+      http.get(`${API_URL}/health/env`, async () => {
+        await new Promise<void>(resolve => {
+          release = resolve;
+        });
+        return HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'probe runner crashed' },
+            response: { statusCode: 500 },
+          },
+          { status: 500 },
+        );
+      }),
+    );
+    await renderWorkflowsAt(server, '/workflows');
+    const cars = await screen.findByTestId('workflow-cars');
+    expect(within(cars).getByText('Checking…')).toBeVisible();
+    expect(
+      within(cars).getByText('Owner group:default/data-platform'),
+    ).toBeVisible();
+
+    release();
+    const unknown = await within(cars).findByText('Health unknown');
+    expect(
+      within(cars).getByRole('link', { name: 'Car registrations update' }),
+    ).toBeVisible();
+    await userEvent.hover(unknown);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'Could not load the health: probe runner crashed',
     );
   });
 

@@ -11,6 +11,8 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
 import type { WorkflowOverview } from '@internal/plugin-workflows-common';
+import { useMemo } from 'react';
+import { useEnvHealth } from '../../hooks/useHealth';
 import { formatDuration } from '../shared/formatDuration';
 import {
   useRunPath,
@@ -21,6 +23,7 @@ import { RunStatusChip, runStatusLabel } from '../shared/RunStatusChip';
 import { ScheduleText } from '../shared/ScheduleText';
 import { formatSuccessRate } from '../shared/formatSuccessRate';
 import { RelativeTime } from '../shared/time';
+import { HealthBadgeCell, type TableHealth } from './HealthBadgeCell';
 
 const nowrap = { whiteSpace: 'nowrap' } as const;
 
@@ -86,9 +89,22 @@ function NeedsLine({ workflow }: { workflow: WorkflowOverview }) {
   );
 }
 
+/** Every workflow with its schedule, last run, last week and health. */
 export function WorkflowsTable({ items }: { items: WorkflowOverview[] }) {
   const workflowPath = useWorkflowPath();
   const entityPath = useWorkflowEntityPath();
+  // One health call for the whole table; while it loads or fails the rows say so.
+  const envHealth = useEnvHealth();
+  const healthItems = envHealth.value?.items;
+  const byWorkflow = useMemo(
+    () => healthItems && new Map(healthItems.map(h => [h.workflowId, h])),
+    [healthItems],
+  );
+  const health: TableHealth = {
+    byWorkflow,
+    loading: envHealth.loading,
+    error: envHealth.error,
+  };
   return (
     <TableContainer component={Paper}>
       <Table
@@ -102,6 +118,7 @@ export function WorkflowsTable({ items }: { items: WorkflowOverview[] }) {
             <TableCell sx={{ minWidth: 150 }}>Schedule</TableCell>
             <TableCell sx={nowrap}>Last run</TableCell>
             <TableCell sx={nowrap}>Last 7 days</TableCell>
+            <TableCell sx={nowrap}>Health</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -159,6 +176,9 @@ export function WorkflowsTable({ items }: { items: WorkflowOverview[] }) {
               </TableCell>
               <TableCell>
                 <LastSevenDaysCell workflow={workflow} />
+              </TableCell>
+              <TableCell>
+                <HealthBadgeCell workflow={workflow} health={health} />
               </TableCell>
             </TableRow>
           ))}

@@ -32,3 +32,9 @@ export function useWorkflowEntityPath(): (workflowId: string) => string {
       name: workflowEntityName(workflowId),
     });
 }
+
+/** The health view of a workflow: the Health tab of its page. */
+export function useWorkflowHealthPath(): (workflowId: string) => string {
+  const workflowPath = useWorkflowPath();
+  return workflowId => `${workflowPath(workflowId)}?tab=health`;
+}
