@@ -10,6 +10,7 @@ import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { aRun, aWorkflow, fromNow } from '../../__testUtils__/fixtures';
+import { carsWithEveryVerdict } from '../../__testUtils__/healthFixtures';
 import { API_URL, BACKEND_URL } from '../../__testUtils__/renderWorkflows';
 import workflowsPlugin from '../../alpha';
 import { workflowsApiRef } from '../../api/WorkflowsApi';
@@ -67,6 +68,9 @@ describe('EntityWorkflowContent', () => {
           }),
         ),
       ),
+      http.get(`${API_URL}/workflows/cars/health`, () =>
+        HttpResponse.json(carsWithEveryVerdict),
+      ),
       http.get(`${API_URL}/runs`, ({ request }) => {
         runQueries.push(new URL(request.url).searchParams);
         return HttpResponse.json({
@@ -111,6 +115,12 @@ describe('EntityWorkflowContent', () => {
     expect(
       screen.getByRole('link', { name: 'Open in Workflows' }),
     ).toHaveAttribute('href', '/workflows/cars');
+
+    const health = screen.getByRole('region', { name: 'Health summary' });
+    expect(await within(health).findByText('Failing')).toBeVisible();
+    expect(
+      within(health).getByRole('link', { name: 'Variables and probes' }),
+    ).toHaveAttribute('href', '/workflows/cars?tab=health');
   });
 
   it('says so when the annotation names a workflow the portal does not know', async () => {

@@ -15,6 +15,7 @@ import { LoadError } from '../shared/errors';
 import { useWorkflowPath } from '../shared/links';
 import { RunsSection } from '../WorkflowPage/RunsSection';
 import { WorkflowOverviewCard } from '../WorkflowPage/WorkflowOverviewCard';
+import { HealthSummary } from './HealthSummary';
 
 function UnknownWorkflow({ workflowId }: { workflowId: string }) {
   return (
@@ -69,6 +70,7 @@ function WorkflowOfEntity({ workflowId }: { workflowId: string }) {
         </Button>
       </Stack>
       <WorkflowOverviewCard workflow={workflow} />
+      <HealthSummary workflowId={workflow.id} />
       <Box>
         <Typography variant="h6" component="h3" sx={{ mb: 2 }}>
           Runs
