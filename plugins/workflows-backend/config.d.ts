@@ -36,6 +36,11 @@ export interface Config {
        */
       dlqFullListingMinutes?: number;
     };
+    /** The env-var health page's live probes. */
+    health?: {
+      /** How long one probe may take before it counts as failing. Default 5. */
+      probeTimeoutSeconds?: number;
+    };
     alerts?: {
       /**
        * Discord webhook that receives a "Workflow failed" embed per failed run.

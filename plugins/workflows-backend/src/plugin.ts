@@ -21,6 +21,11 @@ import { UpstashQStashGateway } from './qstash/UpstashQStashGateway';
 import { KnexDlqStore } from './database/DlqStore';
 import { KnexTriageStore } from './database/TriageStore';
 import { KnexScheduleDefinitionStore } from './database/ScheduleDefinitionStore';
+import { BackendHealthChecks } from './health/backendChecks';
+import { readProbeTimeoutMs } from './health/healthSettings';
+import { ProbeResultCache } from './health/ProbeResultCache';
+import { AuthorizedHealthService } from './service/AuthorizedHealthService';
+import { HealthService } from './service/HealthService';
 import { AuthorizedSchedulesService } from './service/AuthorizedSchedulesService';
 import { SchedulesService } from './service/SchedulesService';
 import { AuthorizedTriageService } from './service/AuthorizedTriageService';
@@ -61,6 +66,7 @@ export const workflowsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
+        cache: coreServices.cache,
       },
       async init({
         config,
@@ -74,6 +80,7 @@ export const workflowsPlugin = createBackendPlugin({
         lifecycle,
         auditor,
         scheduler,
+        cache,
       }) {
         const tracked = readTrackedWorkflows(config);
         const db = await applyDatabaseMigrations(database);
@@ -155,11 +162,32 @@ export const workflowsPlugin = createBackendPlugin({
           permissions,
           auditor,
         );
+        const health = new AuthorizedHealthService(
+          new HealthService({
+            runners: new Map(host.list().map(r => [r.id, r])),
+            backend: new BackendHealthChecks({
+              config,
+              connection,
+              gateway,
+              cache,
+              pingDatabase: () => store.ping(),
+              databaseClient: String(db.client.config.client),
+              env: process.env,
+            }),
+            cache: new ProbeResultCache(cache, logger),
+            env: process.env,
+            probeTimeoutMs: readProbeTimeoutMs(config),
+          }),
+          () => store.list(),
+          permissions,
+          auditor,
+        );
         httpRouter.use(
           await createRouter({
             service,
             triage,
             schedules,
+            health,
             pingDatabase: () => store.ping(),
             databaseClient: String(db.client.config.client),
             httpAuth,

@@ -62,6 +62,14 @@ export const healthCheckQuerySchema = z.object({
     .optional(),
 });
 
+/** Body of `POST /workflows/:id/health/check` (the re-check that bypasses the cache). */
+export const healthCheckRequestSchema = z
+  .object({
+    /** Probe the social platforms even when the workflow runs in dry run. */
+    probePlatforms: z.boolean().optional(),
+  })
+  .strict();
+
 export type EnvVarState = z.infer<typeof envVarStateSchema>;
 export type EnvVarCheck = z.infer<typeof envVarCheckSchema>;
 export type ProbeVerdict = z.infer<typeof probeVerdictSchema>;
@@ -69,3 +77,4 @@ export type ProbeResult = z.infer<typeof probeResultSchema>;
 export type WorkflowHealth = z.infer<typeof workflowHealthSchema>;
 export type EnvHealthResponse = z.infer<typeof envHealthResponseSchema>;
 export type HealthCheckQuery = z.infer<typeof healthCheckQuerySchema>;
+export type HealthCheckRequest = z.infer<typeof healthCheckRequestSchema>;

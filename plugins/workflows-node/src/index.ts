@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export * from './runners';
+export * from './health';
+export { redactSecrets, REDACTED } from './redactSecrets';

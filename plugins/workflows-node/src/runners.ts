@@ -6,6 +6,7 @@ import type {
   Client as WorkflowClient,
   WorkflowContext,
 } from '@upstash/workflow';
+import type { EnvVarDeclaration, HealthProbe } from './health';
 
 /** The schedule a runner is created with; operators may change it later. */
 export interface RunnerSchedule {
@@ -48,6 +49,16 @@ export interface WorkflowRunner<TPayload = unknown> {
   schedule?: RunnerSchedule;
   /** Names of the environment variables this runner reads. */
   requiredEnv?: string[];
+  /**
+   * The variables with what their values must look like. A name in
+   * `requiredEnv` without an entry here is checked for presence only.
+   */
+  envVars?: EnvVarDeclaration[];
+  /**
+   * Live checks of what the runner depends on. One with the id of a check the
+   * host makes itself (e.g. `database`) takes that check's place.
+   */
+  healthProbes?: HealthProbe[];
   run(
     context: WorkflowContext<TPayload>,
     services: RunnerServices,

@@ -5,6 +5,10 @@ import {
   latestCarsSummary,
   latestCoeSummary,
 } from '../ingest';
+import { dataDatabaseProbe } from '../health/databaseProbe';
+import { ltaSourceProbe } from '../health/ltaSourceProbe';
+import { platformEnvVars } from '../health/platformEnvVars';
+import { platformProbe } from '../health/platformProbe';
 import {
   carsPeriodKey,
   coePeriodKey,
@@ -93,6 +97,20 @@ export function createDatasetRunner(
     description: text.description,
     owner: deps.settings.owner,
     requiredEnv: [...new Set(platforms.flatMap(p => p.requiredEnv))],
+    envVars: platformEnvVars(platforms, deps.settings.dryRun),
+    healthProbes: [
+      dataDatabaseProbe({
+        database: deps.database,
+        configured: deps.settings.usesConfiguredDatabase,
+      }),
+      ltaSourceProbe(dataset, deps.settings),
+      ...platforms.map(platform =>
+        platformProbe(platform, {
+          dryRun: deps.settings.dryRun,
+          env: deps.env,
+        }),
+      ),
+    ],
     async run(context): Promise<DatasetRunResult> {
       const tables = await context.run(
         `Processing "${dataset}" data`,

@@ -10,6 +10,8 @@ import type { PlatformId } from '../types';
 /** What the car, COE and trigger runners read from `workflows.sgcarstrends`. */
 export interface RunnerSettings {
   owner: string;
+  /** True when `database` names the tables' own database, false for the plugin's. */
+  usesConfiguredDatabase: boolean;
   /** Where the ZIPs are downloaded from; undefined = the bundled samples served by this backend. */
   sourceBaseUrl: string | undefined;
   maxZipBytes: number;
@@ -81,6 +83,7 @@ export function readRunnerSettings(config: Config): RunnerSettings {
   const useSamples = c?.getOptionalBoolean('source.useBundledSamples') ?? false;
   return {
     owner: c?.getOptionalString('owner') ?? 'group:default/platform',
+    usesConfiguredDatabase: c?.has('database') ?? false,
     sourceBaseUrl: useSamples
       ? undefined
       : c?.getOptionalString('source.baseUrl') ??

@@ -17,6 +17,11 @@ export function createTriggerRunner(
       'QSTASH_CURRENT_SIGNING_KEY',
       'QSTASH_NEXT_SIGNING_KEY',
     ],
+    envVars: [
+      { name: 'QSTASH_TOKEN', format: 'token' },
+      { name: 'QSTASH_CURRENT_SIGNING_KEY', format: 'prefix:sig_' },
+      { name: 'QSTASH_NEXT_SIGNING_KEY', format: 'prefix:sig_' },
+    ],
     async run(context, services) {
       return context.run('Trigger cars and coe', async () => {
         const started = await services.workflowClient.trigger([

@@ -21,6 +21,10 @@ export interface PublishResult {
 export interface HealthResult {
   ok: boolean;
   message: string;
+  /** HTTP status of the platform's refusal, when it answered with one. */
+  status?: number;
+  /** Works now, but needs a person soon (a credential about to expire). */
+  attention?: boolean;
 }
 
 /** One social network the runners post to. */

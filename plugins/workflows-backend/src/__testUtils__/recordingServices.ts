@@ -8,6 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
 export interface RecordedAuditEvent {
   eventId: string;
+  severityLevel?: string;
   meta: Record<string, unknown>;
   outcome: 'pending' | 'succeeded' | 'failed';
   error?: string;
@@ -19,6 +20,7 @@ export function recordingAuditor(events: RecordedAuditEvent[]) {
     async createEvent(options) {
       const event: RecordedAuditEvent = {
         eventId: options.eventId,
+        severityLevel: options.severityLevel,
         meta: { ...(options.meta ?? {}) },
         outcome: 'pending',
       };

@@ -178,6 +178,17 @@ export interface DlqBulkResult {
   handled: number;
 }
 
+/** The keys QStash signs deliveries with now (`GET /v2/keys`): secrets. */
+export interface QStashSigningKeys {
+  current: string;
+  next: string;
+}
+
+/** For the health probes: one attempt, ended early by `signal`. */
+export interface QStashProbeOptions {
+  signal?: AbortSignal;
+}
+
 /**
  * The only code that talks to QStash. It follows cursors, backs off on 429,
  * retries 5xx a bounded number of times, maps errors to `@backstage/errors`
@@ -217,6 +228,13 @@ export interface QStashGateway {
     dlqId: string,
     options?: { retries?: number },
   ): Promise<{ workflowRunId?: string }>;
+  /**
+   * An authenticated read (the schedule list) that proves the token works;
+   * resolves to the number of schedules.
+   */
+  checkToken(options?: QStashProbeOptions): Promise<{ schedules: number }>;
+  /** The signing keys QStash uses now, to compare with the configured ones. */
+  getSigningKeys(options?: QStashProbeOptions): Promise<QStashSigningKeys>;
   /**
    * The SDK clients, for `serve()` and the runners' own calls: built once,
    * here, so nothing else constructs them.

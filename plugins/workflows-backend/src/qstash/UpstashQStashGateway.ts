@@ -15,8 +15,10 @@ import {
   QStashDlqEntry,
   QStashDlqSource,
   QStashGateway,
+  QStashProbeOptions,
   QStashSchedule,
   QStashScheduleDefinition,
+  QStashSigningKeys,
   TriggerWorkflowRequest,
   WorkflowRunsPage,
 } from './QStashGateway';
@@ -348,6 +350,39 @@ export class UpstashQStashGateway implements QStashGateway {
         action: 'list the schedules',
       })) ?? []
     );
+  }
+
+  async checkToken(
+    options: QStashProbeOptions = {},
+  ): Promise<{ schedules: number }> {
+    const schedules = await this.http.json<QStashSchedule[] | undefined>({
+      method: 'GET',
+      path: '/v2/schedules',
+      idempotent: true,
+      singleAttempt: true,
+      signal: options.signal,
+      action: 'check the token by listing the schedules',
+    });
+    return { schedules: schedules?.length ?? 0 };
+  }
+
+  async getSigningKeys(
+    options: QStashProbeOptions = {},
+  ): Promise<QStashSigningKeys> {
+    const keys = await this.http.json<Partial<QStashSigningKeys> | undefined>({
+      method: 'GET',
+      path: '/v2/keys',
+      idempotent: true,
+      singleAttempt: true,
+      signal: options.signal,
+      action: 'read the signing keys',
+    });
+    if (typeof keys?.current !== 'string' || typeof keys?.next !== 'string') {
+      throw new ServiceUnavailableError(
+        'QStash answered the request to read the signing keys without a current and a next key',
+      );
+    }
+    return { current: keys.current, next: keys.next };
   }
 
   async getSchedule(scheduleId: string): Promise<QStashSchedule> {

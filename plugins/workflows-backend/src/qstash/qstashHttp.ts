@@ -38,6 +38,23 @@ export interface QStashRequest {
   idempotent: boolean;
   /** Names the operation in errors: "list the runs of https://...". */
   action: string;
+  /** The caller's own deadline: ends the request and every retry. */
+  signal?: AbortSignal;
+  /** One attempt whatever the answer: a health probe reports, it does not insist. */
+  singleAttempt?: boolean;
+}
+
+/** The HTTP status behind an error of a final QStash answer; kept off the error itself. */
+const answerStatuses = new WeakMap<Error, number>();
+
+/** The status QStash answered with, when `error` came from its final answer. */
+export function qstashStatusOf(error: unknown): number | undefined {
+  return error instanceof Error ? answerStatuses.get(error) : undefined;
+}
+
+function withStatus(error: Error, status: number): Error {
+  answerStatuses.set(error, status);
+  return error;
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -129,9 +146,11 @@ export class QStashHttp {
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
+    const mayRetry = !request.singleAttempt;
     let serverErrors = 0;
     let rateLimits = 0;
     for (;;) {
+      const deadline = AbortSignal.timeout(this.policy.timeoutMs);
       let response: Response;
       try {
         response = await fetch(url, {
@@ -141,11 +160,15 @@ export class QStashHttp {
             ...request.headers,
           },
           body: request.body,
-          signal: AbortSignal.timeout(this.policy.timeoutMs),
+          signal: request.signal
+            ? AbortSignal.any([deadline, request.signal])
+            : deadline,
         });
       } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason;
         const timedOut = (error as Error)?.name === 'TimeoutError';
         if (
+          mayRetry &&
           request.idempotent &&
           serverErrors < this.policy.serverErrorRetries
         ) {
@@ -168,6 +191,7 @@ export class QStashHttp {
       if (response.status === 429) {
         const waitMs = rateLimitWaitMs(response.headers);
         if (
+          mayRetry &&
           rateLimits < this.policy.rateLimitRetries &&
           waitMs <= this.policy.maxRateLimitWaitMs
         ) {
@@ -176,17 +200,23 @@ export class QStashHttp {
           await sleep(waitMs);
           continue;
         }
-        await response.body?.cancel().catch(() => {});
-        throw new ServiceUnavailableError(
-          `QStash rate limit reached while trying to ${request.action}; ${
-            Number.isFinite(waitMs)
-              ? `it asked to wait ${Math.ceil(waitMs / 1000)} s`
-              : 'the daily quota is used up'
-          }`,
+        // Not awaited: nothing follows, and some bodies (msw's, for one)
+        // settle a cancel only once they have been read to the end.
+        response.body?.cancel().catch(() => {});
+        throw withStatus(
+          new ServiceUnavailableError(
+            `QStash rate limit reached while trying to ${request.action}; ${
+              Number.isFinite(waitMs)
+                ? `it asked to wait ${Math.ceil(waitMs / 1000)} s`
+                : 'the daily quota is used up'
+            }`,
+          ),
+          429,
         );
       }
       if (
         response.status >= 500 &&
+        mayRetry &&
         request.idempotent &&
         serverErrors < this.policy.serverErrorRetries
       ) {
@@ -195,7 +225,7 @@ export class QStashHttp {
         await sleep(this.policy.serverErrorBackoffMs * 2 ** (serverErrors - 1));
         continue;
       }
-      throw await toError(response, request);
+      throw withStatus(await toError(response, request), response.status);
     }
   }
 }

@@ -7,6 +7,7 @@ import {
   ScheduleConflictResponse,
   createScheduleRequestSchema,
   dlqActionRequestSchema,
+  healthCheckRequestSchema,
   listRunsQuerySchema,
   schedulePreviewRequestSchema,
   triageQuerySchema,
@@ -23,6 +24,7 @@ import {
 } from './AuthorizedWorkflowsService';
 import { AuthorizedTriageService } from './AuthorizedTriageService';
 import { AuthorizedSchedulesService } from './AuthorizedSchedulesService';
+import { AuthorizedHealthService } from './AuthorizedHealthService';
 import { ScheduleConflictError } from '../schedules/ScheduleConflictError';
 import { streamRun } from './runStream';
 
@@ -30,6 +32,7 @@ export interface RouterOptions {
   service: AuthorizedWorkflowsService;
   triage: AuthorizedTriageService;
   schedules: AuthorizedSchedulesService;
+  health: AuthorizedHealthService;
   /** Answers the health route: throws when the database does not answer. */
   pingDatabase(): Promise<void>;
   databaseClient: string;
@@ -96,6 +99,24 @@ export async function createRouter(
       };
     }
     res.status(body.status === 'ok' ? 200 : 503).json(body);
+  });
+
+  router.get('/health/env', async (req, res) => {
+    res.json(await options.health.list(await caller(req)));
+  });
+
+  router.get('/workflows/:id/health', async (req, res) => {
+    res.json(await options.health.get(await caller(req), req.params.id));
+  });
+
+  router.post('/workflows/:id/health/check', async (req, res) => {
+    const context = await caller(req);
+    const request = parseInput(
+      healthCheckRequestSchema,
+      req.body ?? {},
+      'body',
+    );
+    res.json(await options.health.check(context, req.params.id, request));
   });
 
   router.get('/workflows', async (req, res) => {

@@ -7,3 +7,4 @@ export { createTestDatabases, POSTGRES_TEST_ID } from './testDatabases';
 export { createRunnerModule } from './runnerModule';
 export { qstashConfigFor } from './qstashConfig';
 export type { TestQStash } from './qstashConfig';
+export { capturingRootLogger } from './capturingLogger';

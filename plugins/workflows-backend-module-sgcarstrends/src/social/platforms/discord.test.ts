@@ -113,6 +113,7 @@ describe('Discord', () => {
       ok: false,
       message:
         'Discord refused to read the webhook: HTTP 404: {"message":"Unknown Webhook","code":10015}',
+      status: 404,
     });
   });
 

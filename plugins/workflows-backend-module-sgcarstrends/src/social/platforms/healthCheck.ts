@@ -1,6 +1,7 @@
+import { redactSecrets } from '@internal/plugin-workflows-node';
 import type { HealthResult, PlatformEnv } from '../SocialPlatform';
 import { missingEnvNames } from './envVars';
-import { redactSecrets } from './redactSecrets';
+import { SocialPlatformError } from './SocialPlatformError';
 
 /**
  * Runs a credentials check and turns every outcome into a HealthResult:
@@ -11,8 +12,13 @@ export async function runHealthCheck(options: {
   requiredEnv: readonly string[];
   env: PlatformEnv;
   secrets: () => ReadonlyArray<string | undefined>;
-  /** Returns the success text; receives the secrets for its own requests. */
-  check: (secrets: ReadonlyArray<string | undefined>) => Promise<string>;
+  /**
+   * Returns the success text, or the text and whether it needs attention
+   * soon; receives the secrets for its own requests.
+   */
+  check: (
+    secrets: ReadonlyArray<string | undefined>,
+  ) => Promise<string | { message: string; attention: boolean }>;
 }): Promise<HealthResult> {
   const missing = missingEnvNames(options.requiredEnv, options.env);
   if (missing.length > 0) {
@@ -23,12 +29,24 @@ export async function runHealthCheck(options: {
   }
   const secrets = options.secrets();
   try {
+    const checked = await options.check(secrets);
+    const { message, attention } =
+      typeof checked === 'string'
+        ? { message: checked, attention: false }
+        : checked;
     return {
       ok: true,
-      message: redactSecrets(await options.check(secrets), secrets),
+      message: redactSecrets(message, secrets),
+      ...(attention ? { attention } : {}),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, message: redactSecrets(message, secrets) };
+    const status =
+      error instanceof SocialPlatformError ? error.status : undefined;
+    return {
+      ok: false,
+      message: redactSecrets(message, secrets),
+      ...(status !== undefined ? { status } : {}),
+    };
   }
 }

@@ -218,6 +218,7 @@ describe('LinkedIn', () => {
       ok: true,
       message:
         'Access token refreshed; the refresh token expires in 10 days, renew it soon',
+      attention: true,
     });
   });
 });

@@ -282,7 +282,10 @@ export const linkedInPlatform: SocialPlatform = definePlatform({
         }
         const days = Math.floor(seconds / 86_400);
         return days <= REFRESH_TOKEN_WARNING_DAYS
-          ? `Access token refreshed; the refresh token expires in ${days} days, renew it soon`
+          ? {
+              message: `Access token refreshed; the refresh token expires in ${days} days, renew it soon`,
+              attention: true,
+            }
           : `Access token refreshed; the refresh token expires in ${days} days`;
       },
     });

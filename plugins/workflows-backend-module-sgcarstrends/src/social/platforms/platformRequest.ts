@@ -1,7 +1,7 @@
 import { isError } from '@backstage/errors';
 import type { z } from 'zod';
 import type { FetchFn } from '../SocialPlatform';
-import { redactSecrets } from './redactSecrets';
+import { redactSecrets } from '@internal/plugin-workflows-node';
 import { SocialPlatformError } from './SocialPlatformError';
 
 /**
