@@ -367,5 +367,112 @@ describe(
       assert.ok(median < 1000, `first rows took ${median} ms (median)`);
       await shoot(page, 'workflow-page', { readme: true });
     });
+
+    it('edits the trigger schedule with a live preview and saves it to QStash', async () => {
+      const page = await browser.newPage({
+        viewport: { width: 1440, height: 900 },
+      });
+      await signIn(page, '/schedules');
+      await page
+        .getByRole('button', { name: 'Edit workflows-trigger' })
+        .click({ timeout: 60_000 });
+      const editor = page.getByRole('dialog', {
+        name: 'Edit schedule workflows-trigger',
+      });
+      const fireTimes = editor.getByRole('list', { name: 'Next 5 fire times' });
+      await fireTimes.waitFor();
+      const before = await fireTimes.innerText();
+
+      await editor.getByRole('textbox', { name: 'Cron' }).fill('15 3 * * *');
+      // The preview follows the typing: new fire times at 03:15.
+      const deadline = Date.now() + 15_000;
+      let after = before;
+      while (after === before || !/3:15/.test(after)) {
+        if (Date.now() > deadline) {
+          throw new Error(`fire times did not change: ${after}`);
+        }
+        await page.waitForTimeout(200);
+        after = await fireTimes.innerText();
+      }
+      assert.equal((await fireTimes.getByRole('listitem').all()).length, 5);
+      await shoot(page, 'schedule-editor', { readme: true });
+
+      await editor.getByRole('button', { name: 'Review changes' }).click();
+      const review = editor.getByRole('region', { name: 'Review' });
+      assert.match(await review.innerText(), /15 3 \* \* \*/);
+      await editor.getByRole('button', { name: 'Save schedule' }).click();
+      await editor.waitFor({ state: 'hidden', timeout: 30_000 });
+
+      const { QSTASH_URL, QSTASH_TOKEN } = qstash.variables;
+      const stored = await fetch(
+        `${QSTASH_URL}/v2/schedules/workflows-trigger`,
+        {
+          headers: { authorization: `Bearer ${QSTASH_TOKEN}` },
+        },
+      ).then(r => r.json());
+      assert.equal(stored.cron, '15 3 * * *');
+      await page
+        .getByRole('list', { name: 'Next fire times of workflows-trigger' })
+        .getByText(/3:15/)
+        .first()
+        .waitFor();
+      await shoot(page, 'schedules-page', { readme: true });
+    });
+
+    it('finds the cars workflow in the software catalog, with its Workflow tab', async () => {
+      const page = await browser.newPage({
+        viewport: { width: 1440, height: 900 },
+      });
+      await signIn(page, '/catalog/default/component/workflow-cars');
+      // The entity provider publishes the workflows shortly after start-up.
+      const tab = page
+        .getByRole('navigation', { name: 'Content navigation' })
+        .getByRole('link', { name: 'Workflow', exact: true });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await tab.waitFor({ timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await page.reload();
+        }
+      }
+      await tab.click();
+      await page.waitForURL(
+        /\/catalog\/default\/component\/workflow-cars\/workflow$/,
+      );
+      await page
+        .getByRole('table', { name: 'Runs' })
+        .getByText('Succeeded')
+        .first()
+        .waitFor({ timeout: 30_000 });
+      assert.match(
+        await page
+          .getByRole('region', { name: 'Workflow overview' })
+          .innerText(),
+        /api\/workflows\/runners\/cars/,
+      );
+      await shoot(page, 'catalog-workflow-tab', { readme: true });
+    });
+
+    it('shows the health of every workflow without revealing a secret', async () => {
+      const page = await browser.newPage({
+        viewport: { width: 1440, height: 900 },
+      });
+      await signIn(page, '/health');
+      await page
+        .getByRole('link', { name: 'Car registrations update' })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      const text = await page.locator('main').innerText();
+      assert.match(text, /DISCORD_WEBHOOK_URL/);
+      // Names and verdicts only: neither the webhook token nor the QStash token.
+      assert.ok(!text.includes('e2e-webhook-token'), 'the webhook token shows');
+      assert.ok(
+        !text.includes(qstash.variables.QSTASH_TOKEN),
+        'the token shows',
+      );
+      await shoot(page, 'health-page', { readme: true });
+    });
   },
 );
