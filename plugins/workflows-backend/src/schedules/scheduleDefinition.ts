@@ -1,3 +1,4 @@
+import { scheduleFieldSchema } from '@internal/plugin-workflows-common';
 import type {
   ScheduleDefinitionPatch,
   ScheduleDefinitionView,
@@ -179,20 +180,9 @@ export function newSchedule(
   };
 }
 
-const PATCH_KEYS = [
-  'destination',
-  'method',
-  'cron',
-  'timezone',
-  'body',
-  'headers',
-  'retries',
-  'timeoutSeconds',
-  'callback',
-  'failureCallback',
-] as const satisfies ReadonlyArray<
+const PATCH_KEYS: ReadonlyArray<
   keyof ScheduleDefinitionPatch & keyof ScheduleDefinition & ScheduleField
->;
+> = scheduleFieldSchema.options;
 
 /**
  * The definition a save writes: given fields replace, absent ones stay.

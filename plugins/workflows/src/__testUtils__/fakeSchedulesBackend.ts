@@ -1,3 +1,4 @@
+import { scheduleFieldSchema } from '@internal/plugin-workflows-common';
 import type {
   CreateScheduleRequest,
   ScheduleChange,
@@ -27,18 +28,7 @@ export class FakeFieldError {
 
 type PreviewAnswer = SchedulePreviewResponse | FakeFieldError;
 
-const DEFINITION_FIELDS: ScheduleField[] = [
-  'destination',
-  'method',
-  'cron',
-  'timezone',
-  'body',
-  'headers',
-  'retries',
-  'timeoutSeconds',
-  'callback',
-  'failureCallback',
-];
+const DEFINITION_FIELDS: readonly ScheduleField[] = scheduleFieldSchema.options;
 
 function definitionOf(view: ScheduleDefinitionView): ScheduleDefinitionView {
   const {

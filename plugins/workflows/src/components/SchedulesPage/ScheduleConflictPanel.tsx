@@ -1,3 +1,4 @@
+import { scheduleFieldSchema } from '@internal/plugin-workflows-common';
 import type {
   ScheduleDefinitionView,
   ScheduleField,
@@ -28,18 +29,7 @@ function valueOf(
   return definition[field];
 }
 
-const FIELDS: ScheduleField[] = [
-  'destination',
-  'method',
-  'cron',
-  'timezone',
-  'body',
-  'headers',
-  'retries',
-  'timeoutSeconds',
-  'callback',
-  'failureCallback',
-];
+const FIELDS: readonly ScheduleField[] = scheduleFieldSchema.options;
 
 const valueSx = {
   fontFamily: 'monospace',
