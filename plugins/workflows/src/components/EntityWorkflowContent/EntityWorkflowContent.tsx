@@ -48,6 +48,7 @@ function WorkflowOfEntity({ workflowId }: { workflowId: string }) {
         alignItems="center"
         justifyContent="space-between"
         flexWrap="wrap"
+        useFlexGap
       >
         <Box>
           <Typography variant="h5" component="h2">
