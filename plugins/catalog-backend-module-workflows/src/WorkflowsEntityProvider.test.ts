@@ -269,6 +269,7 @@ describe('WorkflowsEntityProvider', () => {
   it('refuses an answer in another shape instead of emptying the catalog', async () => {
     backend.workflows = [aWorkflow()];
     await provider.refresh();
+    // A backend answering outside the schema: the type is broken on purpose.
     backend.workflows = [{ ...aWorkflow(), owner: 42 } as any];
     await expect(provider.refresh()).rejects.toThrow(
       'Unexpected response from GET /workflows: items.0.owner',
