@@ -11,3 +11,4 @@ export * from './triage';
 export * from './schedules';
 export * from './catalog';
 export * from './health';
+export * from './workflowUrls';

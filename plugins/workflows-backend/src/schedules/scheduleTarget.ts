@@ -1,4 +1,7 @@
-import type { WorkflowSummary } from '@internal/plugin-workflows-common';
+import {
+  workflowAtUrl,
+  type WorkflowSummary,
+} from '@internal/plugin-workflows-common';
 
 /** What a schedule's permissions apply to. */
 export interface ScheduleTarget {
@@ -14,22 +17,12 @@ export interface ScheduleTarget {
   resourceRef: string;
 }
 
-/** URLs compared as parsed, trailing slashes ignored. */
-function comparable(url: string): string {
-  try {
-    return new URL(url).href.replace(/\/+$/, '');
-  } catch {
-    return url.replace(/\/+$/, '');
-  }
-}
-
 /** Schedules map to workflows by destination URL only: QStash knows nothing else. */
 export function targetOf(
   destination: string,
   workflows: WorkflowSummary[],
 ): ScheduleTarget {
-  const wanted = comparable(destination);
-  const workflow = workflows.find(w => comparable(w.endpoint) === wanted);
+  const workflow = workflowAtUrl(destination, workflows);
   return workflow
     ? { workflow, resourceRef: workflow.id }
     : { resourceRef: destination };

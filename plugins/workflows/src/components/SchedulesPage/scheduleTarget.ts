@@ -1,24 +1,15 @@
-import type {
-  ScheduleView,
-  WorkflowSummary,
+import {
+  workflowAtUrl,
+  type ScheduleView,
+  type WorkflowSummary,
 } from '@internal/plugin-workflows-common';
-
-/** URLs compared as parsed, trailing slashes ignored, as the backend matches them. */
-function comparable(url: string): string {
-  try {
-    return new URL(url).href.replace(/\/+$/, '');
-  } catch {
-    return url.replace(/\/+$/, '');
-  }
-}
 
 /** The known workflow whose endpoint `destination` is, if any. */
 export function workflowAt(
   destination: string,
   workflows: WorkflowSummary[] | undefined,
 ): WorkflowSummary | undefined {
-  const wanted = comparable(destination.trim());
-  return workflows?.find(w => comparable(w.endpoint) === wanted);
+  return workflows && workflowAtUrl(destination.trim(), workflows);
 }
 
 /**
