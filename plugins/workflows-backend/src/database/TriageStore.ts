@@ -19,19 +19,21 @@ export interface FailureBucket {
   workflowId: string;
   bucket: number;
   count: number;
-  firstMs: number;
-  lastMs: number;
+  /** Of those, dead letter entries still in a DLQ. */
+  inDlq: number;
 }
 
 export interface FailureGroupDetails {
   failureGroup: string;
   workflowId: string;
   step: string | null;
-  signature: string;
+  /** Null when only dead letter entries carry the group: they store no signature. */
+  signature: string | null;
   latestError: string;
+  firstMs: number;
+  lastMs: number;
   exampleRunIds: string[];
   dlqIds: string[];
-  inDlqCount: number;
 }
 
 /** Reads failures grouped by cause: failed runs, and DLQ entries without a run here. */
@@ -39,11 +41,12 @@ export interface TriageStore {
   failureBuckets(
     window: TriageWindow & { originMs: number; bucketMs: number },
   ): Promise<FailureBucket[]>;
+  /** The newest failures of each group in the window, in one round trip. */
   groupDetails(
-    failureGroup: string,
+    failureGroups: string[],
     window: Omit<TriageWindow, 'workflowIds'>,
     limits: { examples: number; dlqIds: number },
-  ): Promise<FailureGroupDetails | undefined>;
+  ): Promise<FailureGroupDetails[]>;
   groupFailures(
     failureGroup: string,
     window: Omit<TriageWindow, 'workflowIds'>,
@@ -55,94 +58,239 @@ export interface TriageStore {
   }>;
 }
 
+const HOUR_MS = 3_600_000;
+type Range = [number, number];
+
+/**
+ * [start, end) as its whole hours, counted by the triggers in
+ * workflow_failure_hours, and the partial hours at its ends, counted from
+ * the rows themselves.
+ */
+export function splitByHours(
+  start: number,
+  end: number,
+): { hours: Range | null; partial: Range[] } {
+  const firstHour = Math.ceil(start / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(end / HOUR_MS) * HOUR_MS;
+  if (firstHour >= lastHour) {
+    return { hours: null, partial: start < end ? [[start, end]] : [] };
+  }
+  const partial: Range[] = [];
+  if (start < firstHour) partial.push([start, firstHour]);
+  if (lastHour < end) partial.push([lastHour, end]);
+  return { hours: [firstHour, lastHour], partial };
+}
+
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
+/** A JSON column as the driver hands it back: parsed (pg) or text (SQLite). */
+function jsonColumn<T>(value: unknown): T[] {
+  if (value === null || value === undefined) return [];
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T[];
+}
+
+interface ExampleRun {
+  run_id: string;
+  workflow_id: string;
+  failed_at_ms: number | string;
+  failed_step: string | null;
+  error: string | null;
+  error_signature: string | null;
+}
+
+interface OrphanEntry {
+  workflow_id: string;
+  created_at_ms: number | string;
+  failed_step: string | null;
+  error: string | null;
+}
+
 export class KnexTriageStore implements TriageStore {
-  constructor(private readonly db: Knex) {}
+  private readonly postgres: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.postgres = db.client.config.client === 'pg';
+  }
 
   async failureBuckets(
     window: TriageWindow & { originMs: number; bucketMs: number },
   ): Promise<FailureBucket[]> {
     if (window.workflowIds.length === 0) return [];
-    // Counts per group and bucket of one table, by its failure time column.
-    const bucketsOf = (table: string, timeColumn: string) =>
-      this.db(table)
-        .select(
-          'failure_group',
-          'workflow_id',
-          this.db.raw(
-            `(${timeColumn} - CAST(? AS BIGINT)) / CAST(? AS BIGINT) as bucket`,
-            [window.originMs, window.bucketMs],
-          ),
-          this.db.raw('count(*) as n'),
-          this.db.raw(`min(${timeColumn}) as first_ms`),
-          this.db.raw(`max(${timeColumn}) as last_ms`),
-        )
-        .where(timeColumn, '>=', window.originMs)
-        .andWhere(timeColumn, '<', window.toMs)
+    const previous = splitByHours(window.originMs, window.fromMs);
+    const current = splitByHours(window.fromMs, window.toMs);
+    const partial = [...previous.partial, ...current.partial];
+    const hours = [previous.hours, current.hours].filter(
+      (r): r is Range => r !== null,
+    );
+    const bucket = (column: string) =>
+      this.db.raw(
+        `(${column} - CAST(? AS BIGINT)) / CAST(? AS BIGINT) as bucket`,
+        [window.originMs, window.bucketMs],
+      );
+    const inRanges =
+      (column: string, ranges: Range[]) => (q: Knex.QueryBuilder) => {
+        for (const [from, to] of ranges) {
+          q.orWhere(r => r.where(column, '>=', from).andWhere(column, '<', to));
+        }
+      };
+    const grouped = (query: Knex.QueryBuilder) =>
+      query
         .whereIn('workflow_id', window.workflowIds)
         .groupBy('failure_group', 'workflow_id', 'bucket');
-    const runs = bucketsOf('workflow_runs', 'failed_at_ms');
-    // Entries whose run is not here count on their own.
-    const orphans = bucketsOf('workflow_dlq_entries', 'created_at_ms')
-      .andWhere('run_known', false)
-      .whereNotNull('failure_group');
-    const rows = [...(await runs), ...(await orphans)];
-    return rows.map(row => ({
-      failureGroup: row.failure_group,
-      workflowId: row.workflow_id,
-      bucket: Number(row.bucket),
-      count: Number(row.n),
-      firstMs: Number(row.first_ms),
-      lastMs: Number(row.last_ms),
-    }));
+
+    const queries: Promise<any[]>[] = [];
+    if (hours.length > 0) {
+      queries.push(
+        grouped(
+          this.db('workflow_failure_hours')
+            .select(
+              'failure_group',
+              'workflow_id',
+              bucket('hour_ms'),
+              this.db.raw('sum(failures) as n'),
+              this.db.raw('sum(in_dlq) as in_dlq'),
+            )
+            .where(inRanges('hour_ms', hours)),
+        ),
+      );
+    }
+    if (partial.length > 0) {
+      queries.push(
+        grouped(
+          this.db('workflow_runs')
+            .select(
+              'failure_group',
+              'workflow_id',
+              bucket('failed_at_ms'),
+              this.db.raw('count(*) as n'),
+              this.db.raw('0 as in_dlq'),
+            )
+            .whereNotNull('failure_group')
+            .where(inRanges('failed_at_ms', partial)),
+        ),
+        grouped(
+          this.db('workflow_dlq_entries')
+            .select(
+              'failure_group',
+              'workflow_id',
+              bucket('created_at_ms'),
+              this.db.raw(`sum(CASE WHEN run_known THEN 0 ELSE 1 END) as n`),
+              this.db.raw(
+                `sum(CASE WHEN state = 'in-dlq' THEN 1 ELSE 0 END) as in_dlq`,
+              ),
+            )
+            .whereNotNull('failure_group')
+            .where(inRanges('created_at_ms', partial)),
+        ),
+      );
+    }
+    const rows = (await Promise.all(queries)).flat();
+    return rows
+      .map(row => ({
+        failureGroup: row.failure_group,
+        workflowId: row.workflow_id,
+        bucket: Number(row.bucket),
+        count: Number(row.n),
+        inDlq: Number(row.in_dlq),
+      }))
+      .filter(row => row.count > 0 || row.inDlq > 0);
   }
 
   async groupDetails(
-    failureGroup: string,
+    failureGroups: string[],
     window: Omit<TriageWindow, 'workflowIds'>,
     limits: { examples: number; dlqIds: number },
-  ): Promise<FailureGroupDetails | undefined> {
-    const [runs, dlq, inDlq] = await Promise.all([
-      this.db('workflow_runs')
-        .where({ failure_group: failureGroup })
-        .andWhere('failed_at_ms', '>=', window.fromMs)
-        .andWhere('failed_at_ms', '<', window.toMs)
-        .orderBy('failed_at_ms', 'desc')
-        .limit(limits.examples)
-        .select(
-          'run_id',
-          'workflow_id',
-          'failed_step',
-          'error',
-          'error_signature',
-        ),
-      this.db('workflow_dlq_entries')
-        .where({ failure_group: failureGroup, state: 'in-dlq' })
-        .andWhere('created_at_ms', '>=', window.fromMs)
-        .andWhere('created_at_ms', '<', window.toMs)
-        .orderBy('created_at_ms', 'desc')
-        .limit(limits.dlqIds)
-        .select('dlq_id', 'workflow_id', 'failed_step', 'error'),
-      this.db('workflow_dlq_entries')
-        .where({ failure_group: failureGroup, state: 'in-dlq' })
-        .andWhere('created_at_ms', '>=', window.fromMs)
-        .andWhere('created_at_ms', '<', window.toMs)
-        .count({ n: '*' })
-        .first(),
-    ]);
-    const latest = runs[0] ?? dlq[0];
-    if (!latest) return undefined;
-    return {
-      failureGroup,
-      workflowId: latest.workflow_id,
-      step: latest.failed_step ?? null,
-      signature: latest.error_signature ?? '',
-      latestError: latest.error ?? 'The run failed',
-      exampleRunIds: runs.map(r => r.run_id),
-      dlqIds: dlq.map(d => d.dlq_id),
-      inDlqCount: Number(inDlq?.n ?? 0),
-    };
+  ): Promise<FailureGroupDetails[]> {
+    if (failureGroups.length === 0) return [];
+    const examples = Math.trunc(limits.examples);
+    const dlqIds = Math.trunc(limits.dlqIds);
+    const pg = this.postgres;
+    // The newest rows of a correlated query as one JSON array column.
+    const newest = (
+      fields: string[],
+      from: string,
+      order: string,
+      limit: number,
+    ) =>
+      pg
+        ? `(SELECT json_agg(json_build_object(${fields
+            .map(f => `'${f}', x.${f}`)
+            .join(', ')}) ORDER BY x.${order} DESC)
+           FROM (SELECT ${[...new Set([...fields, order])].join(', ')} ${from}
+                 ORDER BY ${order} DESC LIMIT ${limit}) AS x)`
+        : `(SELECT json_group_array(json_object(${fields
+            .map(f => `'${f}', x.${f}`)
+            .join(', ')}))
+           FROM (SELECT ${fields.join(', ')} ${from}
+                 ORDER BY ${order} DESC LIMIT ${limit}) AS x)`;
+    const runsOf = `FROM workflow_runs r WHERE r.failure_group = g.id
+      AND r.failed_at_ms >= :from AND r.failed_at_ms < :to`;
+    const orphansOf = `FROM workflow_dlq_entries d WHERE d.failure_group = g.id
+      AND ${pg ? 'NOT d.run_known' : 'd.run_known = 0'}
+      AND d.created_at_ms >= :from AND d.created_at_ms < :to`;
+    const inDlqOf = `FROM workflow_dlq_entries d WHERE d.failure_group = g.id
+      AND d.state = 'in-dlq'
+      AND d.created_at_ms >= :from AND d.created_at_ms < :to`;
+    const groups = pg
+      ? `(SELECT value AS id FROM json_array_elements_text(CAST(:groups AS json))) AS g`
+      : `(SELECT value AS id FROM json_each(:groups)) AS g`;
+    const result = await this.db.raw(
+      `SELECT g.id AS failure_group,
+        ${newest(
+          [
+            'run_id',
+            'workflow_id',
+            'failed_at_ms',
+            'failed_step',
+            'error',
+            'error_signature',
+          ],
+          runsOf,
+          'failed_at_ms',
+          examples,
+        )} AS examples,
+        (SELECT min(r.failed_at_ms) ${runsOf}) AS runs_first_ms,
+        ${newest(
+          ['workflow_id', 'created_at_ms', 'failed_step', 'error'],
+          orphansOf,
+          'created_at_ms',
+          1,
+        )} AS newest_orphan,
+        (SELECT min(d.created_at_ms) ${orphansOf}) AS orphans_first_ms,
+        ${newest(['dlq_id'], inDlqOf, 'created_at_ms', dlqIds)} AS dlq_ids
+      FROM ${groups}`,
+      {
+        from: window.fromMs,
+        to: window.toMs,
+        groups: JSON.stringify(failureGroups),
+      },
+    );
+    const rows: any[] = pg ? result.rows : result;
+    const details: FailureGroupDetails[] = [];
+    for (const row of rows) {
+      const runs = jsonColumn<ExampleRun>(row.examples);
+      const orphan = jsonColumn<OrphanEntry>(row.newest_orphan)[0];
+      const run = runs[0];
+      const runLast = run ? Number(run.failed_at_ms) : -Infinity;
+      const orphanLast = orphan ? Number(orphan.created_at_ms) : -Infinity;
+      const latest = runLast >= orphanLast ? run : orphan;
+      if (!latest) continue;
+      const firsts = [row.runs_first_ms, row.orphans_first_ms]
+        .filter(v => v !== null && v !== undefined)
+        .map(Number);
+      details.push({
+        failureGroup: row.failure_group,
+        workflowId: latest.workflow_id,
+        step: latest.failed_step ?? null,
+        signature: latest === run ? run.error_signature ?? null : null,
+        latestError: latest.error ?? 'The run failed',
+        firstMs: Math.min(...firsts),
+        lastMs: Math.max(runLast, orphanLast),
+        exampleRunIds: runs.map(r => r.run_id),
+        dlqIds: jsonColumn<{ dlq_id: string }>(row.dlq_ids).map(d => d.dlq_id),
+      });
+    }
+    return details;
   }
 
   async groupFailures(

@@ -13,6 +13,7 @@ import type { RunStore } from '../database/RunStore';
 import type { TriageStore } from '../database/TriageStore';
 import type { QStashGateway } from '../qstash/QStashGateway';
 import { DlqActions } from '../triage/DlqActions';
+import { errorSignature } from '../triage/errorSignature';
 import { probableCause } from '../triage/failureCause';
 
 const DAY_MS = 24 * 3600_000;
@@ -93,9 +94,8 @@ export class TriageService {
       {
         workflowId: string;
         count: number;
+        inDlq: number;
         previous: number;
-        firstMs: number;
-        lastMs: number;
         series: number[];
       }
     >();
@@ -105,9 +105,8 @@ export class TriageService {
         group = {
           workflowId: row.workflowId,
           count: 0,
+          inDlq: 0,
           previous: 0,
-          firstMs: Number.POSITIVE_INFINITY,
-          lastMs: 0,
           series: new Array(BUCKETS).fill(0),
         };
         byGroup.set(row.failureGroup, group);
@@ -117,48 +116,48 @@ export class TriageService {
         continue;
       }
       group.count += row.count;
+      group.inDlq += row.inDlq;
       group.series[Math.min(BUCKETS - 1, row.bucket - BUCKETS)] += row.count;
-      group.firstMs = Math.min(group.firstMs, row.firstMs);
-      group.lastMs = Math.max(group.lastMs, row.lastMs);
     }
 
     const titles = new Map(workflows.map(w => [w.id, w.title]));
     const current = [...byGroup.entries()]
       .filter(([, g]) => g.count > 0)
-      .sort(([, a], [, b]) => b.count - a.count || b.lastMs - a.lastMs)
+      .sort(([, a], [, b]) => b.count - a.count)
       .slice(0, MAX_GROUPS);
-    const groups = await Promise.all(
-      current.map(
-        async ([failureGroup, g]): Promise<TriageGroup | undefined> => {
-          const details = await this.options.triage.groupDetails(
-            failureGroup,
-            { fromMs, toMs },
-            { examples: EXAMPLE_RUNS, dlqIds: GROUP_DLQ_IDS },
-          );
-          if (!details) return undefined;
-          return {
-            groupId: failureGroup,
-            workflowId: g.workflowId,
-            workflowTitle: titles.get(g.workflowId) ?? g.workflowId,
-            step: details.step,
-            signature: details.signature,
-            latestError: details.latestError,
-            cause: probableCause({
-              error: details.latestError,
-              step: details.step,
-            }),
-            count: g.count,
-            inDlqCount: details.inDlqCount,
-            previousCount: g.previous,
-            trend: trendOf(g.count, g.previous),
-            firstSeen: new Date(g.firstMs).toISOString(),
-            lastSeen: new Date(g.lastMs).toISOString(),
-            series: g.series,
-            exampleRunIds: details.exampleRunIds,
-            dlqIds: details.dlqIds,
-          };
+    const details = await this.options.triage.groupDetails(
+      current.map(([failureGroup]) => failureGroup),
+      { fromMs, toMs },
+      { examples: EXAMPLE_RUNS, dlqIds: GROUP_DLQ_IDS },
+    );
+    const detailsOf = new Map(details.map(d => [d.failureGroup, d]));
+    const groups = current.flatMap(([failureGroup, g]): TriageGroup[] => {
+      const found = detailsOf.get(failureGroup);
+      if (!found) return [];
+      return [
+        {
+          groupId: failureGroup,
+          workflowId: g.workflowId,
+          workflowTitle: titles.get(g.workflowId) ?? g.workflowId,
+          step: found.step,
+          signature: found.signature ?? errorSignature(found.latestError),
+          latestError: found.latestError,
+          cause: probableCause({ error: found.latestError, step: found.step }),
+          count: g.count,
+          inDlqCount: g.inDlq,
+          previousCount: g.previous,
+          trend: trendOf(g.count, g.previous),
+          firstSeen: new Date(found.firstMs).toISOString(),
+          lastSeen: new Date(found.lastMs).toISOString(),
+          series: g.series,
+          exampleRunIds: found.exampleRunIds,
+          dlqIds: found.dlqIds,
         },
-      ),
+      ];
+    });
+    // Equal counts: the most recent failure first.
+    groups.sort(
+      (a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen),
     );
 
     const synced = [
@@ -169,7 +168,7 @@ export class TriageService {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       bucketMs,
-      groups: groups.filter((g): g is TriageGroup => g !== undefined),
+      groups,
       lastSyncedAt: synced.length ? synced.sort().at(-1)! : null,
     };
   }

@@ -1,0 +1,254 @@
+// @ts-check
+
+/**
+ * Failure counts per group and hour, kept by triggers on the two tables the
+ * triage counts: the triage then reads a few thousand rows for a week of
+ * failures instead of every failed run. Triggers rather than application
+ * code, so every writer (run sync, runner journal, DLQ mirror, retention,
+ * bulk loads) keeps the counts right without knowing of them.
+ *
+ * A failed run with a group counts once in `failures` at the hour of
+ * `failed_at_ms`. A dead letter entry with a group counts in `failures` when
+ * its run is not in workflow_runs (`run_known` false) and in `in_dlq` while
+ * its state is `in-dlq`, both at the hour of `created_at_ms`.
+ *
+ * @param {import('knex').Knex} knex
+ */
+exports.up = async function up(knex) {
+  await knex.schema.createTable('workflow_failure_hours', table => {
+    table.comment(
+      'Failures per failure group and hour, kept by triggers on workflow_runs and workflow_dlq_entries',
+    );
+    table.string('failure_group', 16).notNullable();
+    table.bigInteger('hour_ms').notNullable().comment('Start of the hour (ms)');
+    table.string('workflow_id', 128).nullable();
+    table
+      .integer('failures')
+      .notNullable()
+      .defaultTo(0)
+      .comment('Failed runs, plus dead letter entries whose run is not here');
+    table
+      .integer('in_dlq')
+      .notNullable()
+      .defaultTo(0)
+      .comment('Dead letter entries still in a DLQ');
+    table.primary(['failure_group', 'hour_ms']);
+    table.index(['hour_ms', 'workflow_id'], 'workflow_failure_hours_hour_idx');
+  });
+
+  if (knex.client.config.client === 'pg') {
+    await createPostgresTriggers(knex);
+  } else {
+    await createSqliteTriggers(knex);
+  }
+
+  // The counts of what is already stored.
+  await knex.raw(`
+    INSERT INTO workflow_failure_hours (failure_group, hour_ms, workflow_id, failures, in_dlq)
+    SELECT failure_group, hour_ms, max(workflow_id), sum(failures), sum(in_dlq)
+    FROM (
+      SELECT failure_group, failed_at_ms - failed_at_ms % 3600000 AS hour_ms,
+        workflow_id, 1 AS failures, 0 AS in_dlq
+      FROM workflow_runs
+      WHERE failure_group IS NOT NULL AND failed_at_ms IS NOT NULL
+      UNION ALL
+      SELECT failure_group, created_at_ms - created_at_ms % 3600000 AS hour_ms,
+        workflow_id,
+        CASE WHEN run_known THEN 0 ELSE 1 END,
+        CASE WHEN state = 'in-dlq' THEN 1 ELSE 0 END
+      FROM workflow_dlq_entries
+      WHERE failure_group IS NOT NULL
+    ) AS counted
+    GROUP BY failure_group, hour_ms
+  `);
+};
+
+/** @param {import('knex').Knex} knex */
+async function createPostgresTriggers(knex) {
+  await knex.raw(`
+    CREATE FUNCTION workflow_failure_hours_add(
+      p_group text, p_hour bigint, p_workflow text, p_failures int, p_in_dlq int
+    ) RETURNS void AS $$
+    BEGIN
+      IF p_failures = 0 AND p_in_dlq = 0 THEN
+        RETURN;
+      END IF;
+      INSERT INTO workflow_failure_hours AS h
+        (failure_group, hour_ms, workflow_id, failures, in_dlq)
+      VALUES (p_group, p_hour, p_workflow, p_failures, p_in_dlq)
+      ON CONFLICT (failure_group, hour_ms) DO UPDATE
+        SET failures = h.failures + EXCLUDED.failures,
+            in_dlq = h.in_dlq + EXCLUDED.in_dlq;
+    END
+    $$ LANGUAGE plpgsql
+  `);
+  await knex.raw(`
+    CREATE FUNCTION workflow_failure_hours_runs() RETURNS trigger AS $$
+    BEGIN
+      IF TG_OP <> 'INSERT' AND OLD.failure_group IS NOT NULL AND OLD.failed_at_ms IS NOT NULL THEN
+        PERFORM workflow_failure_hours_add(OLD.failure_group,
+          OLD.failed_at_ms - OLD.failed_at_ms % 3600000, OLD.workflow_id, -1, 0);
+      END IF;
+      IF TG_OP <> 'DELETE' AND NEW.failure_group IS NOT NULL AND NEW.failed_at_ms IS NOT NULL THEN
+        PERFORM workflow_failure_hours_add(NEW.failure_group,
+          NEW.failed_at_ms - NEW.failed_at_ms % 3600000, NEW.workflow_id, 1, 0);
+      END IF;
+      RETURN NULL;
+    END
+    $$ LANGUAGE plpgsql
+  `);
+  await knex.raw(`
+    CREATE FUNCTION workflow_failure_hours_dlq() RETURNS trigger AS $$
+    BEGIN
+      IF TG_OP <> 'INSERT' AND OLD.failure_group IS NOT NULL THEN
+        PERFORM workflow_failure_hours_add(OLD.failure_group,
+          OLD.created_at_ms - OLD.created_at_ms % 3600000, OLD.workflow_id,
+          -(CASE WHEN OLD.run_known THEN 0 ELSE 1 END),
+          -(CASE WHEN OLD.state = 'in-dlq' THEN 1 ELSE 0 END));
+      END IF;
+      IF TG_OP <> 'DELETE' AND NEW.failure_group IS NOT NULL THEN
+        PERFORM workflow_failure_hours_add(NEW.failure_group,
+          NEW.created_at_ms - NEW.created_at_ms % 3600000, NEW.workflow_id,
+          CASE WHEN NEW.run_known THEN 0 ELSE 1 END,
+          CASE WHEN NEW.state = 'in-dlq' THEN 1 ELSE 0 END);
+      END IF;
+      RETURN NULL;
+    END
+    $$ LANGUAGE plpgsql
+  `);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_runs_write
+    AFTER INSERT OR DELETE ON workflow_runs
+    FOR EACH ROW EXECUTE FUNCTION workflow_failure_hours_runs()
+  `);
+  // Updates that leave the counted columns alone (most of them) cost nothing.
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_runs_update
+    AFTER UPDATE OF failure_group, failed_at_ms ON workflow_runs
+    FOR EACH ROW
+    WHEN (OLD.failure_group IS DISTINCT FROM NEW.failure_group
+      OR OLD.failed_at_ms IS DISTINCT FROM NEW.failed_at_ms)
+    EXECUTE FUNCTION workflow_failure_hours_runs()
+  `);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_dlq_write
+    AFTER INSERT OR DELETE ON workflow_dlq_entries
+    FOR EACH ROW EXECUTE FUNCTION workflow_failure_hours_dlq()
+  `);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_dlq_update
+    AFTER UPDATE OF failure_group, created_at_ms, run_known, state ON workflow_dlq_entries
+    FOR EACH ROW
+    WHEN (OLD.failure_group IS DISTINCT FROM NEW.failure_group
+      OR OLD.created_at_ms IS DISTINCT FROM NEW.created_at_ms
+      OR OLD.run_known IS DISTINCT FROM NEW.run_known
+      OR OLD.state IS DISTINCT FROM NEW.state)
+    EXECUTE FUNCTION workflow_failure_hours_dlq()
+  `);
+}
+
+/**
+ * SQLite has no trigger functions: each trigger spells out its change.
+ *
+ * @param {import('knex').Knex} knex
+ */
+async function createSqliteTriggers(knex) {
+  const add = (/** @type {string} */ row, sign = '') => `
+    INSERT INTO workflow_failure_hours (failure_group, hour_ms, workflow_id, failures, in_dlq)
+    VALUES (${row}.failure_group, ${row}.created_at_ms - ${row}.created_at_ms % 3600000,
+      ${row}.workflow_id,
+      ${sign}(CASE WHEN ${row}.run_known THEN 0 ELSE 1 END),
+      ${sign}(CASE WHEN ${row}.state = 'in-dlq' THEN 1 ELSE 0 END))
+    ON CONFLICT (failure_group, hour_ms) DO UPDATE
+      SET failures = failures + excluded.failures, in_dlq = in_dlq + excluded.in_dlq;`;
+  const addRun = (/** @type {string} */ row, delta = 1) => `
+    INSERT INTO workflow_failure_hours (failure_group, hour_ms, workflow_id, failures, in_dlq)
+    VALUES (${row}.failure_group, ${row}.failed_at_ms - ${row}.failed_at_ms % 3600000,
+      ${row}.workflow_id, ${delta}, 0)
+    ON CONFLICT (failure_group, hour_ms) DO UPDATE
+      SET failures = failures + excluded.failures;`;
+  const counted = (/** @type {string} */ row) =>
+    `${row}.failure_group IS NOT NULL AND ${row}.failed_at_ms IS NOT NULL`;
+
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_runs_insert AFTER INSERT ON workflow_runs
+    WHEN ${counted('NEW')}
+    BEGIN ${addRun('NEW')} END`);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_runs_delete AFTER DELETE ON workflow_runs
+    WHEN ${counted('OLD')}
+    BEGIN ${addRun('OLD', -1)} END`);
+  // Two triggers per update, as SQLite allows no IF inside one.
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_runs_update_old
+    AFTER UPDATE OF failure_group, failed_at_ms ON workflow_runs
+    WHEN ${counted('OLD')} AND (OLD.failure_group IS NOT NEW.failure_group
+      OR OLD.failed_at_ms IS NOT NEW.failed_at_ms)
+    BEGIN ${addRun('OLD', -1)} END`);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_runs_update_new
+    AFTER UPDATE OF failure_group, failed_at_ms ON workflow_runs
+    WHEN ${counted('NEW')} AND (OLD.failure_group IS NOT NEW.failure_group
+      OR OLD.failed_at_ms IS NOT NEW.failed_at_ms)
+    BEGIN ${addRun('NEW')} END`);
+
+  const dlqChanged = `(OLD.failure_group IS NOT NEW.failure_group
+      OR OLD.created_at_ms IS NOT NEW.created_at_ms
+      OR OLD.run_known IS NOT NEW.run_known
+      OR OLD.state IS NOT NEW.state)`;
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_dlq_insert AFTER INSERT ON workflow_dlq_entries
+    WHEN NEW.failure_group IS NOT NULL
+    BEGIN ${add('NEW')} END`);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_dlq_delete AFTER DELETE ON workflow_dlq_entries
+    WHEN OLD.failure_group IS NOT NULL
+    BEGIN ${add('OLD', '-')} END`);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_dlq_update_old
+    AFTER UPDATE OF failure_group, created_at_ms, run_known, state ON workflow_dlq_entries
+    WHEN OLD.failure_group IS NOT NULL AND ${dlqChanged}
+    BEGIN ${add('OLD', '-')} END`);
+  await knex.raw(`
+    CREATE TRIGGER workflow_failure_hours_dlq_update_new
+    AFTER UPDATE OF failure_group, created_at_ms, run_known, state ON workflow_dlq_entries
+    WHEN NEW.failure_group IS NOT NULL AND ${dlqChanged}
+    BEGIN ${add('NEW')} END`);
+}
+
+/** @param {import('knex').Knex} knex */
+exports.down = async function down(knex) {
+  if (knex.client.config.client === 'pg') {
+    await knex.raw(
+      'DROP TRIGGER workflow_failure_hours_runs_write ON workflow_runs',
+    );
+    await knex.raw(
+      'DROP TRIGGER workflow_failure_hours_runs_update ON workflow_runs',
+    );
+    await knex.raw(
+      'DROP TRIGGER workflow_failure_hours_dlq_write ON workflow_dlq_entries',
+    );
+    await knex.raw(
+      'DROP TRIGGER workflow_failure_hours_dlq_update ON workflow_dlq_entries',
+    );
+    await knex.raw('DROP FUNCTION workflow_failure_hours_runs()');
+    await knex.raw('DROP FUNCTION workflow_failure_hours_dlq()');
+    await knex.raw(
+      'DROP FUNCTION workflow_failure_hours_add(text, bigint, text, int, int)',
+    );
+  } else {
+    for (const name of [
+      'runs_insert',
+      'runs_delete',
+      'runs_update_old',
+      'runs_update_new',
+      'dlq_insert',
+      'dlq_delete',
+      'dlq_update_old',
+      'dlq_update_new',
+    ]) {
+      await knex.raw(`DROP TRIGGER workflow_failure_hours_${name}`);
+    }
+  }
+  await knex.schema.dropTable('workflow_failure_hours');
+};
