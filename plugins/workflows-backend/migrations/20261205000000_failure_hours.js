@@ -33,10 +33,41 @@ exports.up = async function up(knex) {
       .defaultTo(0)
       .comment('Dead letter entries still in a DLQ');
     table.primary(['failure_group', 'hour_ms']);
-    table.index(['hour_ms', 'workflow_id'], 'workflow_failure_hours_hour_idx');
   });
+  await knex.schema.createTable('workflow_failure_version', table => {
+    table.comment(
+      'One row: bumped by the same triggers on every change the triage counts, so a computed triage can be reused until it moves',
+    );
+    table.integer('id').primary().notNullable();
+    table.bigInteger('version').notNullable();
+  });
+  await knex('workflow_failure_version').insert({ id: 1, version: 0 });
 
-  if (knex.client.config.client === 'pg') {
+  const pg = knex.client.config.client === 'pg';
+  // A window's hours are read from the index alone (PostgreSQL), or at least
+  // found through it (SQLite, which has no INCLUDE).
+  await knex.raw(
+    pg
+      ? `CREATE INDEX workflow_failure_hours_hour_idx ON workflow_failure_hours
+         (hour_ms) INCLUDE (failure_group, workflow_id, failures, in_dlq)`
+      : `CREATE INDEX workflow_failure_hours_hour_idx ON workflow_failure_hours
+         (hour_ms, workflow_id)`,
+  );
+  // A group's details read its entries without a run, and those still in a
+  // DLQ: the group index alone walks every entry of the group.
+  await knex.raw(
+    `CREATE INDEX workflow_dlq_orphan_idx ON workflow_dlq_entries
+     (failure_group, created_at_ms) WHERE ${
+       pg ? 'NOT run_known' : 'run_known = 0'
+     }`,
+  );
+  await knex.raw(
+    `CREATE INDEX workflow_dlq_in_dlq_idx ON workflow_dlq_entries
+     (failure_group, created_at_ms${pg ? ') INCLUDE (dlq_id' : ', dlq_id'})
+     WHERE state = 'in-dlq'`,
+  );
+
+  if (pg) {
     await createPostgresTriggers(knex);
   } else {
     await createSqliteTriggers(knex);
@@ -79,6 +110,7 @@ async function createPostgresTriggers(knex) {
       ON CONFLICT (failure_group, hour_ms) DO UPDATE
         SET failures = h.failures + EXCLUDED.failures,
             in_dlq = h.in_dlq + EXCLUDED.in_dlq;
+      UPDATE workflow_failure_version SET version = version + 1 WHERE id = 1;
     END
     $$ LANGUAGE plpgsql
   `);
@@ -153,6 +185,8 @@ async function createPostgresTriggers(knex) {
  * @param {import('knex').Knex} knex
  */
 async function createSqliteTriggers(knex) {
+  const bump =
+    'UPDATE workflow_failure_version SET version = version + 1 WHERE id = 1;';
   const add = (/** @type {string} */ row, sign = '') => `
     INSERT INTO workflow_failure_hours (failure_group, hour_ms, workflow_id, failures, in_dlq)
     VALUES (${row}.failure_group, ${row}.created_at_ms - ${row}.created_at_ms % 3600000,
@@ -160,13 +194,15 @@ async function createSqliteTriggers(knex) {
       ${sign}(CASE WHEN ${row}.run_known THEN 0 ELSE 1 END),
       ${sign}(CASE WHEN ${row}.state = 'in-dlq' THEN 1 ELSE 0 END))
     ON CONFLICT (failure_group, hour_ms) DO UPDATE
-      SET failures = failures + excluded.failures, in_dlq = in_dlq + excluded.in_dlq;`;
+      SET failures = failures + excluded.failures, in_dlq = in_dlq + excluded.in_dlq;
+    ${bump}`;
   const addRun = (/** @type {string} */ row, delta = 1) => `
     INSERT INTO workflow_failure_hours (failure_group, hour_ms, workflow_id, failures, in_dlq)
     VALUES (${row}.failure_group, ${row}.failed_at_ms - ${row}.failed_at_ms % 3600000,
       ${row}.workflow_id, ${delta}, 0)
     ON CONFLICT (failure_group, hour_ms) DO UPDATE
-      SET failures = failures + excluded.failures;`;
+      SET failures = failures + excluded.failures;
+    ${bump}`;
   const counted = (/** @type {string} */ row) =>
     `${row}.failure_group IS NOT NULL AND ${row}.failed_at_ms IS NOT NULL`;
 
@@ -250,5 +286,8 @@ exports.down = async function down(knex) {
       await knex.raw(`DROP TRIGGER workflow_failure_hours_${name}`);
     }
   }
+  await knex.raw('DROP INDEX workflow_dlq_in_dlq_idx');
+  await knex.raw('DROP INDEX workflow_dlq_orphan_idx');
+  await knex.schema.dropTable('workflow_failure_version');
   await knex.schema.dropTable('workflow_failure_hours');
 };

@@ -96,7 +96,7 @@ export const triageGroupSchema = z.object({
   series: z.array(z.number().int().nonnegative()),
   /** The newest runs of the group (at most 5). */
   exampleRunIds: z.array(z.string()),
-  /** Entries of the group still in a dead letter queue (at most 500). */
+  /** The newest entries of the group still in a dead letter queue (at most 50; `inDlqCount` counts them all, the group's failures list shows each). */
   dlqIds: z.array(z.string()),
 });
 

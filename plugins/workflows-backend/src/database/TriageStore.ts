@@ -56,6 +56,11 @@ export interface TriageStore {
     totalCount: number;
     workflowId?: string;
   }>;
+  /**
+   * Moves with every change the triage counts (kept by the same triggers as
+   * the hourly counts): while it stands still, a computed answer holds.
+   */
+  version(): Promise<string>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -127,63 +132,66 @@ export class KnexTriageStore implements TriageStore {
         `(${column} - CAST(? AS BIGINT)) / CAST(? AS BIGINT) as bucket`,
         [window.originMs, window.bucketMs],
       );
-    const inRanges =
-      (column: string, ranges: Range[]) => (q: Knex.QueryBuilder) => {
-        for (const [from, to] of ranges) {
-          q.orWhere(r => r.where(column, '>=', from).andWhere(column, '<', to));
-        }
-      };
-    const grouped = (query: Knex.QueryBuilder) =>
-      query
-        .whereIn('workflow_id', window.workflowIds)
-        .groupBy('failure_group', 'workflow_id', 'bucket');
+    // One grouped query per range, glued with UNION ALL: each is a plain
+    // index range scan (PostgreSQL turns ORed ranges into bitmap scans of the
+    // table). Rows of one group and bucket may repeat; the caller adds them.
+    const perRange = (
+      ranges: Range[],
+      column: string,
+      query: (range: Range) => Knex.QueryBuilder,
+    ): Promise<any[]> => {
+      const parts = ranges.map(([from, to]) =>
+        query([from, to])
+          .where(column, '>=', from)
+          .andWhere(column, '<', to)
+          .whereIn('workflow_id', window.workflowIds)
+          .groupBy('failure_group', 'workflow_id', 'bucket'),
+      );
+      if (parts.length === 0) return Promise.resolve([]);
+      // Glued by hand: knex moves a first part's GROUP BY behind the union.
+      const compiled = parts.map(part => part.toSQL());
+      return this.db
+        .raw(compiled.map(c => c.sql).join(' UNION ALL '), [
+          ...compiled.flatMap(c => c.bindings),
+        ])
+        .then(result => (this.postgres ? result.rows : result));
+    };
 
-    const queries: Promise<any[]>[] = [];
-    if (hours.length > 0) {
-      queries.push(
-        grouped(
-          this.db('workflow_failure_hours')
-            .select(
-              'failure_group',
-              'workflow_id',
-              bucket('hour_ms'),
-              this.db.raw('sum(failures) as n'),
-              this.db.raw('sum(in_dlq) as in_dlq'),
-            )
-            .where(inRanges('hour_ms', hours)),
+    const queries = [
+      perRange(hours, 'hour_ms', () =>
+        this.db('workflow_failure_hours').select(
+          'failure_group',
+          'workflow_id',
+          bucket('hour_ms'),
+          this.db.raw('sum(failures) as n'),
+          this.db.raw('sum(in_dlq) as in_dlq'),
         ),
-      );
-    }
-    if (partial.length > 0) {
-      queries.push(
-        grouped(
-          this.db('workflow_runs')
-            .select(
-              'failure_group',
-              'workflow_id',
-              bucket('failed_at_ms'),
-              this.db.raw('count(*) as n'),
-              this.db.raw('0 as in_dlq'),
-            )
-            .whereNotNull('failure_group')
-            .where(inRanges('failed_at_ms', partial)),
-        ),
-        grouped(
-          this.db('workflow_dlq_entries')
-            .select(
-              'failure_group',
-              'workflow_id',
-              bucket('created_at_ms'),
-              this.db.raw(`sum(CASE WHEN run_known THEN 0 ELSE 1 END) as n`),
-              this.db.raw(
-                `sum(CASE WHEN state = 'in-dlq' THEN 1 ELSE 0 END) as in_dlq`,
-              ),
-            )
-            .whereNotNull('failure_group')
-            .where(inRanges('created_at_ms', partial)),
-        ),
-      );
-    }
+      ),
+      perRange(partial, 'failed_at_ms', () =>
+        this.db('workflow_runs')
+          .select(
+            'failure_group',
+            'workflow_id',
+            bucket('failed_at_ms'),
+            this.db.raw('count(*) as n'),
+            this.db.raw('0 as in_dlq'),
+          )
+          .whereNotNull('failure_group'),
+      ),
+      perRange(partial, 'created_at_ms', () =>
+        this.db('workflow_dlq_entries')
+          .select(
+            'failure_group',
+            'workflow_id',
+            bucket('created_at_ms'),
+            this.db.raw(`sum(CASE WHEN run_known THEN 0 ELSE 1 END) as n`),
+            this.db.raw(
+              `sum(CASE WHEN state = 'in-dlq' THEN 1 ELSE 0 END) as in_dlq`,
+            ),
+          )
+          .whereNotNull('failure_group'),
+      ),
+    ];
     const rows = (await Promise.all(queries)).flat();
     return rows
       .map(row => ({
@@ -194,6 +202,45 @@ export class KnexTriageStore implements TriageStore {
         inDlq: Number(row.in_dlq),
       }))
       .filter(row => row.count > 0 || row.inDlq > 0);
+  }
+
+  /** Failures of one group in the window: whole hours counted, the ends read. */
+  private async groupCount(
+    failureGroup: string,
+    window: Omit<TriageWindow, 'workflowIds'>,
+  ): Promise<number> {
+    const { hours, partial } = splitByHours(window.fromMs, window.toMs);
+    const total = (rows: { n?: number | string | null }[]) =>
+      rows.reduce((sum, row) => sum + Number(row.n ?? 0), 0);
+    const counts = await Promise.all([
+      hours
+        ? this.db('workflow_failure_hours')
+            .where({ failure_group: failureGroup })
+            .andWhere('hour_ms', '>=', hours[0])
+            .andWhere('hour_ms', '<', hours[1])
+            .sum({ n: 'failures' })
+        : [],
+      ...partial.flatMap(([from, to]) => [
+        this.db('workflow_runs')
+          .where({ failure_group: failureGroup })
+          .andWhere('failed_at_ms', '>=', from)
+          .andWhere('failed_at_ms', '<', to)
+          .count({ n: '*' }),
+        this.db('workflow_dlq_entries')
+          .where({ failure_group: failureGroup, run_known: false })
+          .andWhere('created_at_ms', '>=', from)
+          .andWhere('created_at_ms', '<', to)
+          .count({ n: '*' }),
+      ]),
+    ]);
+    return counts.reduce((sum, rows) => sum + total(rows as any[]), 0);
+  }
+
+  async version(): Promise<string> {
+    const row = await this.db('workflow_failure_version')
+      .where({ id: 1 })
+      .first('version');
+    return String(row?.version ?? 0);
   }
 
   async groupDetails(
@@ -302,7 +349,7 @@ export class KnexTriageStore implements TriageStore {
     totalCount: number;
     workflowId?: string;
   }> {
-    const [runRows, orphanRows, runCount, orphanCount] = await Promise.all([
+    const [runRows, orphanRows, totalCount] = await Promise.all([
       this.db('workflow_runs as r')
         .leftJoin('workflow_dlq_entries as d', 'd.run_id', 'r.run_id')
         .leftJoin('workflow_runs as n', 'n.run_id', 'd.resolved_run_id')
@@ -344,18 +391,7 @@ export class KnexTriageStore implements TriageStore {
           'd.resolved_run_id',
           'n.status as resolved_status',
         ),
-      this.db('workflow_runs')
-        .where({ failure_group: failureGroup })
-        .andWhere('failed_at_ms', '>=', window.fromMs)
-        .andWhere('failed_at_ms', '<', window.toMs)
-        .count({ n: '*' })
-        .first(),
-      this.db('workflow_dlq_entries')
-        .where({ failure_group: failureGroup, run_known: false })
-        .andWhere('created_at_ms', '>=', window.fromMs)
-        .andWhere('created_at_ms', '<', window.toMs)
-        .count({ n: '*' })
-        .first(),
+      this.groupCount(failureGroup, window),
     ]);
     const rows = [...runRows, ...orphanRows]
       .sort((a, b) => Number(b.at_ms) - Number(a.at_ms))
@@ -381,7 +417,7 @@ export class KnexTriageStore implements TriageStore {
     );
     return {
       items,
-      totalCount: Number(runCount?.n ?? 0) + Number(orphanCount?.n ?? 0),
+      totalCount,
       workflowId: rows[0]?.workflow_id,
     };
   }

@@ -232,6 +232,13 @@ describe.each(databases.eachSupportedId())(
             ]),
         );
         expect(got).toEqual(want);
+        for (const group of triage.groups.slice(0, 3)) {
+          const { response } = await service.groupFailures(group.groupId, {
+            from: new Date(fromMs).toISOString(),
+            to: new Date(toMs).toISOString(),
+          });
+          expect(response.totalCount).toBe(group.count);
+        }
       }
     }
 
@@ -284,6 +291,43 @@ describe.each(databases.eachSupportedId())(
       await dlq.pruneCreatedBefore(new Date(NOW - 30 * HOUR));
       await expectTriageMatchesRows();
       expect(Object.keys(await stored()).length).toBeGreaterThan(10);
+    });
+
+    it('answers the same window again without recounting until a failure changes it', async () => {
+      const store = new KnexTriageStore(knex);
+      const buckets = jest.spyOn(store, 'failureBuckets');
+      const cached = new TriageService({
+        triage: store,
+        dlq,
+        runs,
+        now: () => NOW,
+      });
+      const first = await cached.triage({}, workflows);
+      const again = await cached.triage({}, workflows);
+      expect(buckets).toHaveBeenCalledTimes(1);
+      expect(again).toEqual(first);
+
+      await runs.upsertSyncedRun(
+        failedRun('wfr_new', 'cars', NOW - 10 * MINUTE, ERRORS[0]),
+        'new',
+      );
+      const after = await cached.triage({}, workflows);
+      expect(buckets).toHaveBeenCalledTimes(2);
+      const total = (t: typeof first) =>
+        t.groups.reduce((n, g) => n + g.count, 0);
+      expect(total(after)).toBe(total(first) + 1);
+
+      // An entry leaving the DLQ changes what the page shows too.
+      const inDlq = (t: typeof first) =>
+        t.groups.reduce((n, g) => n + g.inDlqCount, 0);
+      const [entry] = await knex('workflow_dlq_entries')
+        .where({ state: 'in-dlq' })
+        .whereNotNull('failure_group')
+        .where('created_at_ms', '>=', NOW - 24 * HOUR)
+        .limit(1);
+      await dlq.markLeft([{ dlqId: entry.dlq_id, state: 'deleted' }]);
+      expect(inDlq(await cached.triage({}, workflows))).toBe(inDlq(after) - 1);
+      expect(buckets).toHaveBeenCalledTimes(3);
     });
   },
 );

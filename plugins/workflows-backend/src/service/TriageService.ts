@@ -16,6 +16,7 @@ import { DlqActions } from '../triage/DlqActions';
 import { errorSignature } from '../triage/errorSignature';
 import { probableCause } from '../triage/failureCause';
 
+const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 3600_000;
 const DEFAULT_WINDOW_MS = DAY_MS;
 const MAX_WINDOW_MS = 400 * DAY_MS;
@@ -23,7 +24,7 @@ const MAX_WINDOW_MS = 400 * DAY_MS;
 const BUCKETS = 24;
 const MAX_GROUPS = 100;
 const EXAMPLE_RUNS = 5;
-const GROUP_DLQ_IDS = 500;
+const GROUP_DLQ_IDS = 50;
 const GROUP_FAILURES = 200;
 
 export interface TriageServiceOptions {
@@ -34,12 +35,21 @@ export interface TriageServiceOptions {
   now?: () => number;
 }
 
-/** A window from the query: [from, to), the last 24 hours by default. */
+/** Computed answers kept, each valid while the failures stay as they were. */
+const CACHED_ANSWERS = 32;
+
+/**
+ * A window from the query: [from, to), by default the last 24 hours up to
+ * the end of the current minute, so that reloads within a minute ask the
+ * same question (and get the kept answer while nothing failed meanwhile).
+ */
 export function triageWindow(
   query: Pick<TriageQuery, 'from' | 'to'>,
   now: number,
 ): { fromMs: number; toMs: number } {
-  const toMs = query.to ? Date.parse(query.to) : now;
+  const toMs = query.to
+    ? Date.parse(query.to)
+    : Math.ceil(now / MINUTE_MS) * MINUTE_MS;
   const fromMs = query.from ? Date.parse(query.from) : toMs - DEFAULT_WINDOW_MS;
   if (!(fromMs < toMs)) {
     throw new InputError('Invalid query: from must be before to');
@@ -65,6 +75,10 @@ function trendOf(count: number, previous: number): TriageGroup['trend'] {
 export class TriageService {
   private readonly now: () => number;
   private readonly actions?: DlqActions;
+  private readonly answers = new Map<
+    string,
+    { version: string; answer: Promise<Omit<TriageResponse, 'lastSyncedAt'>> }
+  >();
 
   constructor(private readonly options: TriageServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -78,6 +92,47 @@ export class TriageService {
     workflows: WorkflowSummary[],
   ): Promise<TriageResponse> {
     const { fromMs, toMs } = triageWindow(query, this.now());
+    const key = JSON.stringify([
+      fromMs,
+      toMs,
+      workflows.map(w => [w.id, w.title]),
+    ]);
+    // Read before computing: a write landing meanwhile moves the version
+    // past the one the answer is kept under, so it is never served stale.
+    const version = await this.options.triage.version();
+    let kept = this.answers.get(key);
+    if (kept?.version !== version) {
+      // Concurrent requests for the same window share one computation.
+      kept = {
+        version,
+        answer: this.computeTriage(fromMs, toMs, workflows),
+      };
+      const mine = kept;
+      mine.answer.catch(() => {
+        if (this.answers.get(key) === mine) this.answers.delete(key);
+      });
+      this.answers.delete(key);
+      this.answers.set(key, kept);
+      if (this.answers.size > CACHED_ANSWERS) {
+        this.answers.delete(this.answers.keys().next().value!);
+      }
+    }
+    const answer = await kept.answer;
+    const synced = [
+      await this.options.runs.lastSyncedAt(),
+      await this.options.dlq.lastSyncedAt(),
+    ].filter((t): t is string => t !== null);
+    return {
+      ...answer,
+      lastSyncedAt: synced.length ? synced.sort().at(-1)! : null,
+    };
+  }
+
+  private async computeTriage(
+    fromMs: number,
+    toMs: number,
+    workflows: WorkflowSummary[],
+  ): Promise<Omit<TriageResponse, 'lastSyncedAt'>> {
     const bucketMs = Math.ceil((toMs - fromMs) / BUCKETS);
     // The previous window of equal length comes first: buckets 0..BUCKETS-1.
     const originMs = fromMs - BUCKETS * bucketMs;
@@ -160,16 +215,11 @@ export class TriageService {
       (a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen),
     );
 
-    const synced = [
-      await this.options.runs.lastSyncedAt(),
-      await this.options.dlq.lastSyncedAt(),
-    ].filter((t): t is string => t !== null);
     return {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       bucketMs,
       groups,
-      lastSyncedAt: synced.length ? synced.sort().at(-1)! : null,
     };
   }
 

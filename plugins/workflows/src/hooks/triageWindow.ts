@@ -21,17 +21,24 @@ export type TriageWindow =
   | { kind: 'preset'; preset: TriageWindowPreset }
   | { kind: 'custom'; from: string; to: string };
 
-/** The times to ask the server for; a preset ends at `now`. */
+const MINUTE_MS = 60_000;
+
+/**
+ * The times to ask the server for. A preset ends with the current minute:
+ * reloads within it ask the same question, which the server answers from
+ * what it computed last while no failure changed it.
+ */
 export function triageRange(
   timeWindow: TriageWindow,
   now = Date.now(),
 ): { from: string; to: string } {
   if (timeWindow.kind === 'custom')
     return { from: timeWindow.from, to: timeWindow.to };
+  const end = Math.ceil(now / MINUTE_MS) * MINUTE_MS;
   return {
     from: new Date(
-      now - TRIAGE_WINDOW_PRESETS[timeWindow.preset].ms,
+      end - TRIAGE_WINDOW_PRESETS[timeWindow.preset].ms,
     ).toISOString(),
-    to: new Date(now).toISOString(),
+    to: new Date(end).toISOString(),
   };
 }
