@@ -23,6 +23,12 @@ const WEEK_MS = 7 * 24 * 3600_000;
  * always read fresh.
  */
 const WINDOW_FIGURES_TTL_MS = 10_000;
+/**
+ * Past their age, figures are still served while one read replaces them in
+ * the background; reads that took long wait longer before the next one, so
+ * that they take at most this share of the database's time.
+ */
+const WINDOW_FIGURES_MAX_SHARE = 0.1;
 
 /** When the schedule fires next, or null (no schedule, or one croner cannot read). */
 export function nextFireTime(
@@ -46,8 +52,11 @@ export class WorkflowsService {
   private readonly windowFiguresCache = new Map<
     string,
     {
+      /** When the figures were read, and how long they stay fresh. */
       at: number;
+      freshMs: number;
       value: Promise<Awaited<ReturnType<RunStore['windowFigures']>>>;
+      refreshing?: Promise<unknown>;
     }
   >();
 
@@ -98,17 +107,43 @@ export class WorkflowsService {
 
   private windowFigures(workflowId: string, now: Date) {
     const cached = this.windowFiguresCache.get(workflowId);
-    if (cached && now.getTime() - cached.at < WINDOW_FIGURES_TTL_MS) {
-      return cached.value;
+    if (!cached) return this.readWindowFigures(workflowId, now).value;
+    if (now.getTime() - cached.at >= cached.freshMs && !cached.refreshing) {
+      // Stale: answer with what is there while one read replaces it.
+      const next = this.readWindowFigures(workflowId, now, cached);
+      cached.refreshing = next.value.catch(() => {
+        cached.refreshing = undefined;
+      });
     }
+    return cached.value;
+  }
+
+  private readWindowFigures(
+    workflowId: string,
+    now: Date,
+    previous?: { value: Promise<unknown> },
+  ) {
+    const startedAt = Date.now();
     const value = this.options.runs.windowFigures(
       workflowId,
       new Date(now.getTime() - WEEK_MS),
     );
-    this.windowFiguresCache.set(workflowId, { at: now.getTime(), value });
-    // A failed read must not be served from the cache.
-    value.catch(() => this.windowFiguresCache.delete(workflowId));
-    return value;
+    const entry = { at: now.getTime(), freshMs: WINDOW_FIGURES_TTL_MS, value };
+    if (!previous) this.windowFiguresCache.set(workflowId, entry);
+    value.then(
+      () => {
+        entry.freshMs = Math.max(
+          WINDOW_FIGURES_TTL_MS,
+          (Date.now() - startedAt) / WINDOW_FIGURES_MAX_SHARE,
+        );
+        if (previous) this.windowFiguresCache.set(workflowId, entry);
+      },
+      // A failed read must not be served from the cache.
+      () => {
+        if (!previous) this.windowFiguresCache.delete(workflowId);
+      },
+    );
+    return entry;
   }
 
   async listRuns(
