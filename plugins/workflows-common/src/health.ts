@@ -13,6 +13,13 @@ export const envVarCheckSchema = z.object({
   problem: z.string().nullable(),
   /** What to do, in words: "set TELEGRAM_BOT_TOKEN". Null when present. */
   fix: z.string().nullable(),
+  /**
+   * For a variable a config key can supply too (`QSTASH_TOKEN` and
+   * `workflows.qstash.token`): which of the two holds the value, when one does.
+   */
+  suppliedBy: z
+    .object({ kind: z.enum(['env', 'config']), name: z.string() })
+    .optional(),
 });
 
 /** The verdict of a live probe. */

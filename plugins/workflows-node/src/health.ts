@@ -34,6 +34,12 @@ export interface EnvVarDeclaration {
   secret?: boolean;
   /** What to do when it is missing or invalid; default "set <name>". */
   fix?: string;
+  /**
+   * A config key that supplies the same value, such as
+   * `workflows.qstash.token` for `QSTASH_TOKEN`: the variable counts as set
+   * when either is, and the health page says which one supplies it.
+   */
+  configKey?: string;
 }
 
 /** What a live check concluded. */

@@ -10,7 +10,11 @@ import {
 // The module only runs inside its plugin, so the test starts both.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import workflowsPlugin from '@internal/plugin-workflows-backend';
-import { capturingRootLogger } from '@internal/plugin-workflows-node/testUtils';
+import {
+  capturingRootLogger,
+  qstashConfigFor,
+} from '@internal/plugin-workflows-node/testUtils';
+import { startQStashLocal } from '@internal/qstash-local';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
@@ -204,6 +208,7 @@ describe('sgcarstrends health probes', () => {
     const probes = probesOf(cars);
     expect(cars.probes.map(p => p.id)).toEqual([
       'database',
+      'redis',
       'qstash-token',
       'signing-keys',
       'lta-source',
@@ -368,5 +373,70 @@ describe('sgcarstrends health probes', () => {
     for (const secret of SECRETS) {
       expect(everything).not.toContain(secret);
     }
+  });
+});
+
+describe('the trigger runner variables', () => {
+  const savedEnv = { ...process.env };
+  let qstash: Awaited<ReturnType<typeof startQStashLocal>>;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+  beforeAll(async () => {
+    // The embedded default: QStash only in the config, not in the environment.
+    for (const name of [
+      'QSTASH_URL',
+      'QSTASH_TOKEN',
+      'QSTASH_CURRENT_SIGNING_KEY',
+      'QSTASH_NEXT_SIGNING_KEY',
+    ]) {
+      delete process.env[name];
+    }
+    qstash = await startQStashLocal({ port: 0 });
+    backend = await startTestBackend({
+      features: [
+        workflowsPlugin,
+        workflowsModuleSgcarstrends,
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://portal.test' },
+            workflows: {
+              qstash: qstashConfigFor(qstash),
+              sgcarstrends: { source: { useBundledSamples: true } },
+            },
+          },
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await qstash?.close();
+    process.env = savedEnv;
+  });
+
+  it('counts the QStash variables as set when workflows.qstash holds them', async () => {
+    const response = await request(backend.server)
+      .get('/api/workflows/workflows/trigger/health')
+      .set('Authorization', mockCredentials.user.header());
+    expect(response.status).toBe(200);
+    const { variables } = workflowHealthSchema.parse(response.body);
+    const byName = Object.fromEntries(variables.map(v => [v.name, v]));
+    for (const [name, key] of [
+      ['QSTASH_TOKEN', 'token'],
+      ['QSTASH_CURRENT_SIGNING_KEY', 'currentSigningKey'],
+      ['QSTASH_NEXT_SIGNING_KEY', 'nextSigningKey'],
+    ]) {
+      expect(byName[name]).toEqual({
+        name,
+        kind: 'env',
+        state: 'present',
+        problem: null,
+        fix: null,
+        suppliedBy: { kind: 'config', name: `workflows.qstash.${key}` },
+      });
+    }
+    expect(response.text).not.toContain(qstash.token);
+    expect(response.text).not.toContain(qstash.currentSigningKey);
   });
 });

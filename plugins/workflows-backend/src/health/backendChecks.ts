@@ -1,4 +1,3 @@
-import type { CacheService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { WorkflowSummary } from '@internal/plugin-workflows-common';
 import type { HealthProbe } from '@internal/plugin-workflows-node';
@@ -16,7 +15,6 @@ export interface BackendHealthChecksOptions {
   config: Config;
   connection: QStashConnection | undefined;
   gateway: QStashGateway | undefined;
-  cache: CacheService;
   /** Throws when the plugin database does not answer. */
   pingDatabase(): Promise<void>;
   databaseClient: string;
@@ -53,6 +51,17 @@ const SIGNING_KEYS: VariableSpec[] = (
 }));
 
 /**
+ * The variables the runner host hands every runner from `workflows.qstash`
+ * (see RunnerHost), so the config key supplies them as well as the variable.
+ */
+const HOST_SUPPLIED_VARIABLES: ReadonlyMap<string, string> = new Map([
+  ['QSTASH_URL', 'workflows.qstash.url'],
+  ['QSTASH_TOKEN', 'workflows.qstash.token'],
+  ['QSTASH_CURRENT_SIGNING_KEY', 'workflows.qstash.currentSigningKey'],
+  ['QSTASH_NEXT_SIGNING_KEY', 'workflows.qstash.nextSigningKey'],
+]);
+
+/**
  * Secret config values removed from every message: what this plugin reads,
  * and the connections a driver's error could quote (a URL's password too).
  */
@@ -62,6 +71,10 @@ const SECRET_CONFIG_KEYS = [
   'workflows.qstash.nextSigningKey',
   'workflows.alerts.discordWebhookUrl',
   'backend.cache.connection',
+  'backend.cache.connection.url',
+  'backend.cache.connection.password',
+  'backend.cache.redis.cluster.defaults.url',
+  'backend.cache.redis.cluster.defaults.password',
   'backend.database.connection',
   'backend.database.connection.password',
 ];
@@ -82,7 +95,8 @@ export class BackendHealthChecks {
     | 'signingKeys',
     PlannedProbe
   >;
-  private readonly cacheIsRedis: boolean;
+  /** Environment variables a config key supplies too, by name. */
+  readonly configKeys = HOST_SUPPLIED_VARIABLES;
 
   constructor(private readonly options: BackendHealthChecksOptions) {
     const planned = (cacheKey: string, probe: HealthProbe): PlannedProbe => ({
@@ -98,7 +112,7 @@ export class BackendHealthChecks {
         }),
       ),
       databaseUrl: planned('database-url', databaseUrlProbe(options.env)),
-      cacheRedis: planned('cache-redis', cacheRedisProbe(options.cache)),
+      cacheRedis: planned('cache-redis', cacheRedisProbe(options.config)),
       upstashRedis: planned('upstash-redis', upstashRedisProbe(options.env)),
       qstashToken: planned('qstash-token', qstashTokenProbe(options.gateway)),
       signingKeys: planned(
@@ -106,8 +120,6 @@ export class BackendHealthChecks {
         signingKeysProbe(options.connection, options.gateway),
       ),
     };
-    this.cacheIsRedis =
-      options.config.getOptionalString('backend.cache.store') === 'redis';
   }
 
   /** `envNames`: the environment variables the workflow declares. */
@@ -120,8 +132,8 @@ export class BackendHealthChecks {
       envNames.has('DATABASE_URL')
         ? this.shared.databaseUrl
         : this.shared.pluginDatabase,
+      this.shared.cacheRedis,
     ];
-    if (this.cacheIsRedis) probes.push(this.shared.cacheRedis);
     if (
       envNames.has('UPSTASH_REDIS_REST_URL') ||
       envNames.has('UPSTASH_REDIS_REST_TOKEN')

@@ -23,12 +23,17 @@ export interface WorkflowHealthPlan {
 /**
  * The environment variables of a workflow: the declared ones with their
  * formats, then every other `requiredEnv` name, checked for presence.
+ * `configKeys`: the config key the host supplies a variable from, when the
+ * declaration names none.
  */
 export function envVariableSpecs(
   requiredEnv: readonly string[],
   declared: readonly EnvVarDeclaration[] = [],
+  configKeys: ReadonlyMap<string, string> = new Map(),
 ): VariableSpec[] {
   const specs = new Map<string, VariableSpec>();
+  const configKeyOf = (name: string, declaredKey?: string) =>
+    declaredKey ?? configKeys.get(name);
   for (const declaration of declared) {
     specs.set(declaration.name, {
       name: declaration.name,
@@ -37,10 +42,18 @@ export function envVariableSpecs(
       optional: declaration.optional,
       secret: declaration.secret ?? true,
       fix: declaration.fix,
+      configKey: configKeyOf(declaration.name, declaration.configKey),
     });
   }
   for (const name of requiredEnv) {
-    if (!specs.has(name)) specs.set(name, { name, kind: 'env', secret: true });
+    if (!specs.has(name)) {
+      specs.set(name, {
+        name,
+        kind: 'env',
+        secret: true,
+        configKey: configKeyOf(name),
+      });
+    }
   }
   return [...specs.values()];
 }

@@ -90,6 +90,43 @@ describe('variable checks', () => {
     ).toMatchObject({ state: 'invalid', problem: 'not a text value' });
   });
 
+  it('names both a variable and its config key, and says which one holds the value', () => {
+    const token = spec('token', {
+      name: 'QSTASH_TOKEN',
+      configKey: 'workflows.qstash.token',
+    });
+    const fromConfig = {
+      kind: 'config',
+      name: 'workflows.qstash.token',
+    } as const;
+    expect(checkVariable(token, {}).check).toEqual({
+      name: 'QSTASH_TOKEN',
+      kind: 'env',
+      state: 'missing',
+      problem: null,
+      fix: 'set QSTASH_TOKEN, or workflows.qstash.token in the app config',
+    });
+    expect(
+      checkVariable(token, { value: 'qstash-token', suppliedBy: fromConfig })
+        .check,
+    ).toEqual({
+      name: 'QSTASH_TOKEN',
+      kind: 'env',
+      state: 'present',
+      problem: null,
+      fix: null,
+      suppliedBy: fromConfig,
+    });
+    expect(
+      checkVariable(token, { value: 'two words', suppliedBy: fromConfig })
+        .check,
+    ).toMatchObject({
+      state: 'invalid',
+      suppliedBy: fromConfig,
+      fix: 'correct workflows.qstash.token (contains spaces, quotes or line breaks)',
+    });
+  });
+
   it('checks surrounding spaces away, as the runners trim them', () => {
     expect(
       checkVariable(spec('numeric-id'), { value: ' 42\n' }).check.state,

@@ -17,6 +17,8 @@ export interface VariableSpec {
   secret: boolean;
   /** What to do when it is missing or invalid. */
   fix?: string;
+  /** Env only: a config key that supplies the same value when the variable is unset. */
+  configKey?: string;
 }
 
 /** What was read for a spec: the value, or why it could not be read. */
@@ -24,6 +26,8 @@ export interface VariableReading {
   value?: string;
   /** "not a string": a config key holding a list, say. */
   unreadable?: string;
+  /** Where the value came from, for a spec with a config key. */
+  suppliedBy?: EnvVarCheck['suppliedBy'];
 }
 
 export interface CheckedVariable {
@@ -34,6 +38,9 @@ export interface CheckedVariable {
 
 function missingFix(spec: VariableSpec): string {
   if (spec.fix) return spec.fix;
+  if (spec.configKey) {
+    return `set ${spec.name}, or ${spec.configKey} in the app config`;
+  }
   return spec.kind === 'config'
     ? `set ${spec.name} in the app config`
     : `set ${spec.name}`;
@@ -48,6 +55,7 @@ export function checkVariable(
   reading: VariableReading,
 ): CheckedVariable {
   const base = { name: spec.name, kind: spec.kind };
+  const supplied = reading.suppliedBy ? { suppliedBy: reading.suppliedBy } : {};
   const problem =
     reading.unreadable ??
     (reading.value?.trim() && spec.format
@@ -57,9 +65,13 @@ export function checkVariable(
     return {
       check: {
         ...base,
+        ...supplied,
         state: 'invalid',
         problem,
-        fix: spec.fix ?? `correct ${spec.name} (${problem})`,
+        // Where the value is, which may be the config key standing in for the variable.
+        fix:
+          spec.fix ??
+          `correct ${reading.suppliedBy?.name ?? spec.name} (${problem})`,
       },
       verdict: 'failing',
     };
@@ -76,7 +88,7 @@ export function checkVariable(
     };
   }
   return {
-    check: { ...base, state: 'present', problem: null, fix: null },
+    check: { ...base, ...supplied, state: 'present', problem: null, fix: null },
     verdict: 'ok',
   };
 }

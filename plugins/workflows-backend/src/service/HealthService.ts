@@ -15,7 +15,11 @@ import {
 import type { ProbeResultCache } from '../health/ProbeResultCache';
 import { ProbeRecord, runProbe } from '../health/probeRunner';
 import { secretValues } from '../health/secretValues';
-import { checkVariable, VariableSpec } from '../health/variableChecks';
+import {
+  checkVariable,
+  VariableReading,
+  VariableSpec,
+} from '../health/variableChecks';
 import { worstVerdict } from '../health/verdicts';
 
 export interface HealthServiceOptions {
@@ -64,7 +68,11 @@ export class HealthService {
       workflow.source === 'runner'
         ? this.options.runners.get(workflow.id)
         : undefined;
-    const envSpecs = envVariableSpecs(workflow.requiredEnv, runner?.envVars);
+    const envSpecs = envVariableSpecs(
+      workflow.requiredEnv,
+      runner?.envVars,
+      this.options.backend.configKeys,
+    );
     const backend = this.options.backend.planFor(
       workflow,
       new Set(envSpecs.map(spec => spec.name)),
@@ -78,10 +86,20 @@ export class HealthService {
     };
   }
 
-  private read(spec: VariableSpec) {
-    return spec.kind === 'config'
-      ? this.options.backend.readConfig(spec.name)
-      : { value: this.options.env[spec.name] };
+  private read(spec: VariableSpec): VariableReading {
+    if (spec.kind === 'config') {
+      return this.options.backend.readConfig(spec.name);
+    }
+    const value = this.options.env[spec.name];
+    if (!spec.configKey) return { value };
+    // The variable when it is set, else the config key that stands in for it.
+    if (value?.trim()) {
+      return { value, suppliedBy: { kind: 'env', name: spec.name } };
+    }
+    const reading = this.options.backend.readConfig(spec.configKey);
+    return reading.value?.trim() || reading.unreadable
+      ? { ...reading, suppliedBy: { kind: 'config', name: spec.configKey } }
+      : reading;
   }
 
   /** Every configured secret any workflow holds, so no probe can repeat one. */
@@ -89,7 +107,12 @@ export class HealthService {
     const envValues = plans.flatMap(plan =>
       plan.variables
         .filter(spec => spec.secret && spec.kind === 'env')
-        .map(spec => this.options.env[spec.name]),
+        .flatMap(spec => [
+          this.options.env[spec.name],
+          spec.configKey
+            ? this.options.backend.readConfig(spec.configKey).value
+            : undefined,
+        ]),
     );
     return secretValues([
       ...this.options.backend.configSecrets(),

@@ -27,6 +27,7 @@ import {
 jest.setTimeout(60_000);
 
 const UPSTASH_URL = 'https://eu1-health-test.upstash.io';
+const REDIS_PASSWORD = 'redis-pass-s3cr3t';
 const POSTGRES_URL = new URL(
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING!,
 );
@@ -57,6 +58,10 @@ const reporter = createRunnerModule({
     'DATABASE_URL',
     'UPSTASH_REDIS_REST_URL',
     'UPSTASH_REDIS_REST_TOKEN',
+    // Handed over by the host from workflows.qstash, as the trigger runner's are.
+    'QSTASH_TOKEN',
+    'QSTASH_CURRENT_SIGNING_KEY',
+    'QSTASH_NEXT_SIGNING_KEY',
   ],
   envVars: [
     { name: 'REPORT_WEBHOOK_URL', format: 'https-url' },
@@ -113,6 +118,7 @@ describe('env-var health API', () => {
   let misconfigured: Awaited<ReturnType<typeof startTestBackend>>;
   const audit: RecordedAuditEvent[] = [];
   const deniedAudit: RecordedAuditEvent[] = [];
+  const misconfiguredAudit: RecordedAuditEvent[] = [];
   const logLines: string[] = [];
   /** Every answer any test got, to search for secrets at the end. */
   const answers: request.Response[] = [];
@@ -148,8 +154,13 @@ describe('env-var health API', () => {
   beforeAll(async () => {
     Object.assign(process.env, ENV);
     delete process.env.REPORT_CHANNEL;
+    delete process.env.QSTASH_URL;
+    delete process.env.QSTASH_TOKEN;
+    delete process.env.QSTASH_CURRENT_SIGNING_KEY;
     upstash.listen({ onUnhandledRequest: 'bypass' });
     qstash = await startQStashLocal({ port: 0 });
+    // One of the three in the environment as well as in the config.
+    process.env.QSTASH_NEXT_SIGNING_KEY = qstash.nextSigningKey;
     upstash.events.on('request:start', ({ request: req }) => {
       if (req.url.startsWith(`${qstash.url}/v2/schedules`))
         tokenChecks.push(req.url);
@@ -162,10 +173,11 @@ describe('env-var health API', () => {
         defaultCredentials: mockCredentials.none(),
       }),
     ];
-    const config = (qstashBlock: object) =>
+    const config = (qstashBlock: object, backendBlock: object = {}) =>
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://portal.test' },
+          backend: backendBlock,
           workflows: { qstash: qstashBlock, tracked: [tracked] },
         },
       });
@@ -189,11 +201,21 @@ describe('env-var health API', () => {
         ]),
       ],
     });
-    // A token QStash does not know, and no signing keys.
+    // A token QStash does not know, no signing keys, and a cache Redis
+    // that refuses the user (or is not there at all).
     misconfigured = await startTestBackend({
       features: [
         ...features,
-        config({ url: qstash.url, token: 'qstash-wrong-token-s3cr3t' }),
+        config(
+          { url: qstash.url, token: 'qstash-wrong-token-s3cr3t' },
+          {
+            cache: {
+              store: 'redis',
+              connection: `redis://workflows:${REDIS_PASSWORD}@127.0.0.1:6379`,
+            },
+          },
+        ),
+        recordingAuditor(misconfiguredAudit),
         capturingRootLogger(logLines),
       ],
     });
@@ -254,11 +276,34 @@ describe('env-var health API', () => {
       state: 'present',
     });
     expect(states['workflows.qstash.currentSigningKey'].state).toBe('present');
+    // Supplied by the config key when the variable is unset, and said so.
+    expect(states.QSTASH_TOKEN).toEqual({
+      name: 'QSTASH_TOKEN',
+      kind: 'env',
+      state: 'present',
+      problem: null,
+      fix: null,
+      suppliedBy: { kind: 'config', name: 'workflows.qstash.token' },
+    });
+    expect(states.QSTASH_CURRENT_SIGNING_KEY).toMatchObject({
+      state: 'present',
+      suppliedBy: {
+        kind: 'config',
+        name: 'workflows.qstash.currentSigningKey',
+      },
+    });
+    expect(states.QSTASH_NEXT_SIGNING_KEY).toMatchObject({
+      state: 'present',
+      suppliedBy: { kind: 'env', name: 'QSTASH_NEXT_SIGNING_KEY' },
+    });
+    // A variable without a config equivalent says nothing of where it is set.
+    expect(states.DATABASE_URL).not.toHaveProperty('suppliedBy');
     // Something is missing or wrong: the workflow as a whole is failing.
     expect(report.verdict).toBe('failing');
 
     expect(report.probes.map(p => p.id)).toEqual([
       'database',
+      'redis',
       'upstash-redis',
       'qstash-token',
       'signing-keys',
@@ -269,6 +314,11 @@ describe('env-var health API', () => {
       verdict: 'ok',
       cached: false,
       latencyMs: expect.any(Number),
+    });
+    expect(probe(report, 'redis')).toMatchObject({
+      verdict: 'not-probed',
+      message: 'not probed: the cache is not Redis (memory)',
+      latencyMs: null,
     });
     expect(probe(report, 'upstash-redis').verdict).toBe('ok');
     expect(probe(report, 'qstash-token')).toMatchObject({
@@ -288,6 +338,7 @@ describe('env-var health API', () => {
     const plainHealth = items.find(i => i.workflowId === 'plain')!;
     expect(plainHealth.probes.map(p => [p.id, p.title])).toEqual([
       ['database', 'Database (the plugin database)'],
+      ['redis', 'Redis (the Backstage cache)'],
       ['qstash-token', 'QStash token (authenticated read)'],
       ['signing-keys', 'QStash signing keys (drift)'],
     ]);
@@ -296,6 +347,7 @@ describe('env-var health API', () => {
     const trackedHealth = items.find(i => i.workflowId === 'tracked-hook')!;
     expect(trackedHealth.probes.map(p => p.id)).toEqual([
       'database',
+      'redis',
       'qstash-token',
     ]);
 
@@ -350,6 +402,7 @@ describe('env-var health API', () => {
         verdict: 'failing',
         probes: [
           { id: 'database', verdict: 'ok' },
+          { id: 'redis', verdict: 'not-probed' },
           { id: 'upstash-redis', verdict: 'ok' },
           { id: 'qstash-token', verdict: 'ok' },
           { id: 'signing-keys', verdict: 'ok' },
@@ -460,6 +513,35 @@ describe('env-var health API', () => {
       health.variables.map(v => [v.name, v.state]),
     );
     expect(keys['workflows.qstash.currentSigningKey']).toBe('missing');
+    expect(probe(health, 'redis')).toMatchObject({
+      verdict: 'failing',
+      // The user is refused, or nothing listens where no Redis runs.
+      message: expect.stringMatching(
+        /^Redis at 127\.0\.0\.1:6379 refused the (credentials \(WRONGPASS\)|connection)$/,
+      ),
+      latencyMs: expect.any(Number),
+    });
+    expect(misconfiguredAudit.at(-1)).toMatchObject({
+      eventId: 'workflow-health-check',
+      outcome: 'succeeded',
+      meta: {
+        probes: expect.arrayContaining([{ id: 'redis', verdict: 'failing' }]),
+      },
+    });
+  });
+
+  it('says which of a variable and its config key is missing, in the fix', async () => {
+    const health = await check('reporter', misconfigured);
+    const current = health.variables.find(
+      v => v.name === 'QSTASH_CURRENT_SIGNING_KEY',
+    );
+    expect(current).toEqual({
+      name: 'QSTASH_CURRENT_SIGNING_KEY',
+      kind: 'env',
+      state: 'missing',
+      problem: null,
+      fix: 'set QSTASH_CURRENT_SIGNING_KEY, or workflows.qstash.currentSigningKey in the app config',
+    });
   });
 
   it('never shows a configured secret in a response, a log line or an audit event', async () => {
@@ -468,6 +550,7 @@ describe('env-var health API', () => {
     await check('reporter');
     await call(denied, 'post', '/workflows/reporter/health/check', {});
     await call(misconfigured, 'get', '/health/env');
+    await check('plain', misconfigured);
 
     const secrets = [
       qstash.token,
@@ -480,12 +563,14 @@ describe('env-var health API', () => {
       ENV.DATABASE_URL,
       'pg-pass-s3cr3t',
       ENV.UPSTASH_REDIS_REST_TOKEN,
+      REDIS_PASSWORD,
     ];
     const everything = [
       ...answers.map(r => JSON.stringify({ headers: r.headers, text: r.text })),
       ...logLines,
       JSON.stringify(audit),
       JSON.stringify(deniedAudit),
+      JSON.stringify(misconfiguredAudit),
     ].join('\n');
     expect(answers.length).toBeGreaterThan(15);
     expect(logLines.length).toBeGreaterThan(0);

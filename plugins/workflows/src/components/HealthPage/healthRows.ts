@@ -34,14 +34,26 @@ const VARIABLE_VERDICT: Record<EnvVarState, ProbeVerdict> = {
   invalid: 'failing',
 };
 
+/** "in config: workflows.qstash.token", for a variable a config key can supply. */
+function sourceOf(variable: EnvVarCheck): string | undefined {
+  const source = variable.suppliedBy;
+  if (!source) return undefined;
+  return source.kind === 'config'
+    ? `in config: ${source.name}`
+    : `in the environment: ${source.name}`;
+}
+
 function findingOf(variable: EnvVarCheck): string {
+  const source = sourceOf(variable);
   switch (variable.state) {
     case 'present':
-      return 'Set';
+      return source ? `Set ${source}` : 'Set';
     case 'missing':
       return 'Not set';
-    default:
-      return variable.problem ? `Invalid: ${variable.problem}` : 'Invalid';
+    default: {
+      const invalid = source ? `Invalid ${source}` : 'Invalid';
+      return variable.problem ? `${invalid}: ${variable.problem}` : invalid;
+    }
   }
 }
 
