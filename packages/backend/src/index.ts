@@ -13,6 +13,14 @@ backend.add(import('@internal/plugin-catalog-backend-module-workflows'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+// The catalog refuses the Template kind without it.
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-workflows'));
+
 backend.add(import('@internal/plugin-workflows-backend'));
 backend.add(import('@internal/plugin-workflows-backend-module-sgcarstrends'));
 

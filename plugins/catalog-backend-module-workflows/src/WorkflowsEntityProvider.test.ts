@@ -114,6 +114,17 @@ describe('WorkflowsEntityProvider', () => {
     await provider.connect(connection);
   });
 
+  it('leaves registered workflows to their own catalog-info.yaml', async () => {
+    backend.workflows = [
+      aWorkflow(),
+      aWorkflow({ id: 'scaffolded', source: 'registered' }),
+    ];
+    await provider.refresh();
+    expect(connection.published().map(e => e.metadata.name)).toEqual([
+      'workflow-cars',
+    ]);
+  });
+
   it('publishes each workflow as a Component with owner, annotations and a link to its page', async () => {
     backend.workflows = [
       aWorkflow(),

@@ -51,6 +51,10 @@ export class WorkflowsEntityProvider implements EntityProvider {
       client.externalBaseUrl(),
     ]);
     const entities = workflows
+      // A registered workflow has its own catalog-info.yaml (the "new
+      // workflow" template writes and registers it): publishing it here too
+      // would make two entities of one name.
+      .filter(workflow => workflow.source !== 'registered')
       .map(workflow =>
         workflowEntity(workflow, { workflowsApiUrl, appBaseUrl, system }),
       )

@@ -30,6 +30,8 @@ import { AuthorizedSchedulesService } from './service/AuthorizedSchedulesService
 import { SchedulesService } from './service/SchedulesService';
 import { AuthorizedTriageService } from './service/AuthorizedTriageService';
 import { AuthorizedWorkflowsService } from './service/AuthorizedWorkflowsService';
+import { AuthorizedWorkflowRegistrationService } from './service/AuthorizedWorkflowRegistrationService';
+import { WorkflowRegistrationService } from './service/WorkflowRegistrationService';
 import { TriageService } from './service/TriageService';
 import { DlqSync } from './sync/DlqSync';
 import { createRouter } from './service/router';
@@ -120,9 +122,15 @@ export const workflowsPlugin = createBackendPlugin({
         });
         runners.forEach(runner => host.add(runner));
 
+        // Keeps the workflows registered through the API (unless an id is taken now).
         await store.replaceAll([...host.definitions(), ...tracked]);
         logger.info(
           `Registered ${runners.length} runner(s) and ${tracked.length} tracked workflow(s)`,
+        );
+        const registration = new AuthorizedWorkflowRegistrationService(
+          new WorkflowRegistrationService(store),
+          permissions,
+          auditor,
         );
         const disabled = runners.length > 0 ? host.disabledReason() : undefined;
         if (disabled) logger.warn(disabled);
@@ -169,7 +177,6 @@ export const workflowsPlugin = createBackendPlugin({
               config,
               connection,
               gateway,
-              cache,
               pingDatabase: () => store.ping(),
               databaseClient: String(db.client.config.client),
               env: process.env,
@@ -188,6 +195,7 @@ export const workflowsPlugin = createBackendPlugin({
             triage,
             schedules,
             health,
+            registration,
             pingDatabase: () => store.ping(),
             databaseClient: String(db.client.config.client),
             httpAuth,

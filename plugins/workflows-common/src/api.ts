@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { runStatusSchema } from './runs';
 
-/** Where a workflow comes from: hosted by this backend, or tracked by URL only. */
-export const workflowSourceSchema = z.enum(['runner', 'config']);
+/**
+ * Where a workflow comes from: hosted by this backend, tracked by URL in the
+ * config, or registered through the API (by the "new workflow" template).
+ */
+export const workflowSourceSchema = z.enum(['runner', 'config', 'registered']);
 
 export const workflowScheduleSchema = z.object({
   /** Five-field cron expression, without the CRON_TZ prefix. */
@@ -55,6 +58,51 @@ export const listWorkflowsResponseSchema = z.object({
   totalCount: z.number().int().nonnegative(),
 });
 
+const WORKFLOW_ID = /^[A-Za-z0-9._-]+$/;
+
+/** A workflow id: the same rule as for `workflows.tracked`. */
+export const workflowIdSchema = z
+  .string()
+  .regex(WORKFLOW_ID, 'may only contain A-Z a-z 0-9 . _ -')
+  .max(128);
+
+/** `PUT /workflows/:id/registration`: a workflow known by URL, kept across restarts. */
+export const workflowRegistrationRequestSchema = z
+  .object({
+    title: z.string().min(1).max(200),
+    description: z.string().max(2000).default(''),
+    /** An entity ref such as group:default/platform. */
+    owner: z.string().min(1).max(200),
+    /** The URL QStash calls. */
+    url: z
+      .string()
+      .max(2048)
+      .url()
+      .refine(
+        value => /^https?:$/.test(new URL(value).protocol),
+        'must be an http(s) URL',
+      ),
+    schedule: z
+      .object({
+        cron: z.string().min(1).max(200),
+        timezone: z.string().min(1).max(64).default('UTC'),
+      })
+      .nullable()
+      .default(null),
+    /** Names of the environment variables the workflow needs (never values). */
+    requiredEnv: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an env var name'))
+      .max(100)
+      .default([]),
+  })
+  .strict();
+
+export const workflowRegistrationResponseSchema = z.object({
+  workflow: workflowSummarySchema,
+  /** False when the same registration was stored already. */
+  changed: z.boolean(),
+});
+
 export const healthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   database: z.object({
@@ -72,3 +120,9 @@ export type WorkflowStats = z.infer<typeof workflowStatsSchema>;
 export type WorkflowOverview = z.infer<typeof workflowOverviewSchema>;
 export type ListWorkflowsResponse = z.infer<typeof listWorkflowsResponseSchema>;
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+export type WorkflowRegistrationRequest = z.infer<
+  typeof workflowRegistrationRequestSchema
+>;
+export type WorkflowRegistrationResponse = z.infer<
+  typeof workflowRegistrationResponseSchema
+>;

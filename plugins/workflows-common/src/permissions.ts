@@ -46,6 +46,14 @@ export const workflowScheduleUpdatePermission: ResourcePermission<'workflow'> =
     resourceType: WORKFLOW_RESOURCE_TYPE,
   });
 
+/** Register a workflow by URL through the API, or remove such a registration. */
+export const workflowRegisterPermission: ResourcePermission<'workflow'> =
+  createPermission({
+    name: 'workflows.workflow.register',
+    attributes: { action: 'create' },
+    resourceType: WORKFLOW_RESOURCE_TYPE,
+  });
+
 /** Every permission of the workflows plugin, for registration and policies. */
 export const workflowsPermissions = [
   workflowReadPermission,
@@ -53,4 +61,5 @@ export const workflowsPermissions = [
   workflowRunCancelPermission,
   workflowDlqManagePermission,
   workflowScheduleUpdatePermission,
+  workflowRegisterPermission,
 ];

@@ -13,6 +13,8 @@ import {
   triageQuerySchema,
   triggerRunRequestSchema,
   updateScheduleRequestSchema,
+  workflowIdSchema,
+  workflowRegistrationRequestSchema,
 } from '@internal/plugin-workflows-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -25,6 +27,7 @@ import {
 import { AuthorizedTriageService } from './AuthorizedTriageService';
 import { AuthorizedSchedulesService } from './AuthorizedSchedulesService';
 import { AuthorizedHealthService } from './AuthorizedHealthService';
+import { AuthorizedWorkflowRegistrationService } from './AuthorizedWorkflowRegistrationService';
 import { ScheduleConflictError } from '../schedules/ScheduleConflictError';
 import { streamRun } from './runStream';
 
@@ -33,6 +36,7 @@ export interface RouterOptions {
   triage: AuthorizedTriageService;
   schedules: AuthorizedSchedulesService;
   health: AuthorizedHealthService;
+  registration: AuthorizedWorkflowRegistrationService;
   /** Answers the health route: throws when the database does not answer. */
   pingDatabase(): Promise<void>;
   databaseClient: string;
@@ -46,7 +50,7 @@ export interface RouterOptions {
 export function parseInput<T extends z.ZodTypeAny>(
   schema: T,
   value: unknown,
-  where: 'query' | 'body',
+  where: 'path' | 'query' | 'body',
 ): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -57,6 +61,8 @@ export function parseInput<T extends z.ZodTypeAny>(
   }
   return result.data;
 }
+
+const registrationPath = z.object({ id: workflowIdSchema });
 
 /** The REST API of the workflows plugin: parse, call the service, answer. */
 export async function createRouter(
@@ -128,6 +134,26 @@ export async function createRouter(
   router.get('/workflows/:id', async (req, res) => {
     res.json(await service.getWorkflow(await caller(req), req.params.id));
   });
+
+  // Registration by URL: an idempotent upsert, and its removal.
+  router
+    .route('/workflows/:id/registration')
+    .put(async (req, res) => {
+      const context = await caller(req);
+      const { id } = parseInput(registrationPath, req.params, 'path');
+      const request = parseInput(
+        workflowRegistrationRequestSchema,
+        req.body ?? {},
+        'body',
+      );
+      res.json(await options.registration.register(context, id, request));
+    })
+    .delete(async (req, res) => {
+      const context = await caller(req);
+      const { id } = parseInput(registrationPath, req.params, 'path');
+      await options.registration.unregister(context, id);
+      res.status(204).end();
+    });
 
   router.post('/workflows/:id/trigger', async (req, res) => {
     const context = await caller(req);

@@ -27,6 +27,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:workflows/schedules')}
             {nav.take('page:workflows/health')}
             {nav.take('page:catalog')}
+            {nav.take('page:scaffolder')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
