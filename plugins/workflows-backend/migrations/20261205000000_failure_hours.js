@@ -94,89 +94,83 @@ exports.up = async function up(knex) {
   `);
 };
 
-/** @param {import('knex').Knex} knex */
+/**
+ * PostgreSQL: statement-level triggers over the transition tables, so that a
+ * statement writing thousands of rows (a sync pass, retention, a bulk load)
+ * changes each hour's row and the version once, not once per row.
+ *
+ * @param {import('knex').Knex} knex
+ */
 async function createPostgresTriggers(knex) {
-  await knex.raw(`
-    CREATE FUNCTION workflow_failure_hours_add(
-      p_group text, p_hour bigint, p_workflow text, p_failures int, p_in_dlq int
-    ) RETURNS void AS $$
-    BEGIN
-      IF p_failures = 0 AND p_in_dlq = 0 THEN
-        RETURN;
-      END IF;
+  const runsCounted = (/** @type {string} */ rows, sign) => `
+    SELECT failure_group, failed_at_ms - failed_at_ms % 3600000 AS hour_ms,
+      workflow_id, ${sign}1 AS failures, 0 AS in_dlq
+    FROM ${rows} WHERE failure_group IS NOT NULL AND failed_at_ms IS NOT NULL`;
+  const dlqCounted = (/** @type {string} */ rows, sign) => `
+    SELECT failure_group, created_at_ms - created_at_ms % 3600000 AS hour_ms,
+      workflow_id,
+      ${sign}(CASE WHEN run_known THEN 0 ELSE 1 END) AS failures,
+      ${sign}(CASE WHEN state = 'in-dlq' THEN 1 ELSE 0 END) AS in_dlq
+    FROM ${rows} WHERE failure_group IS NOT NULL`;
+  // Adds the statement's net change per group and hour, and moves the
+  // version when anything changed.
+  const apply = (/** @type {string} */ counted) => `
+    WITH delta AS (
+      SELECT failure_group, hour_ms, max(workflow_id) AS workflow_id,
+        sum(failures) AS failures, sum(in_dlq) AS in_dlq
+      FROM (${counted}) AS counted
+      GROUP BY failure_group, hour_ms
+      HAVING sum(failures) <> 0 OR sum(in_dlq) <> 0
+    ), applied AS (
       INSERT INTO workflow_failure_hours AS h
         (failure_group, hour_ms, workflow_id, failures, in_dlq)
-      VALUES (p_group, p_hour, p_workflow, p_failures, p_in_dlq)
+      SELECT failure_group, hour_ms, workflow_id, failures, in_dlq FROM delta
       ON CONFLICT (failure_group, hour_ms) DO UPDATE
         SET failures = h.failures + EXCLUDED.failures,
-            in_dlq = h.in_dlq + EXCLUDED.in_dlq;
-      UPDATE workflow_failure_version SET version = version + 1 WHERE id = 1;
-    END
-    $$ LANGUAGE plpgsql
-  `);
-  await knex.raw(`
-    CREATE FUNCTION workflow_failure_hours_runs() RETURNS trigger AS $$
-    BEGIN
-      IF TG_OP <> 'INSERT' AND OLD.failure_group IS NOT NULL AND OLD.failed_at_ms IS NOT NULL THEN
-        PERFORM workflow_failure_hours_add(OLD.failure_group,
-          OLD.failed_at_ms - OLD.failed_at_ms % 3600000, OLD.workflow_id, -1, 0);
-      END IF;
-      IF TG_OP <> 'DELETE' AND NEW.failure_group IS NOT NULL AND NEW.failed_at_ms IS NOT NULL THEN
-        PERFORM workflow_failure_hours_add(NEW.failure_group,
-          NEW.failed_at_ms - NEW.failed_at_ms % 3600000, NEW.workflow_id, 1, 0);
-      END IF;
-      RETURN NULL;
-    END
-    $$ LANGUAGE plpgsql
-  `);
-  await knex.raw(`
-    CREATE FUNCTION workflow_failure_hours_dlq() RETURNS trigger AS $$
-    BEGIN
-      IF TG_OP <> 'INSERT' AND OLD.failure_group IS NOT NULL THEN
-        PERFORM workflow_failure_hours_add(OLD.failure_group,
-          OLD.created_at_ms - OLD.created_at_ms % 3600000, OLD.workflow_id,
-          -(CASE WHEN OLD.run_known THEN 0 ELSE 1 END),
-          -(CASE WHEN OLD.state = 'in-dlq' THEN 1 ELSE 0 END));
-      END IF;
-      IF TG_OP <> 'DELETE' AND NEW.failure_group IS NOT NULL THEN
-        PERFORM workflow_failure_hours_add(NEW.failure_group,
-          NEW.created_at_ms - NEW.created_at_ms % 3600000, NEW.workflow_id,
-          CASE WHEN NEW.run_known THEN 0 ELSE 1 END,
-          CASE WHEN NEW.state = 'in-dlq' THEN 1 ELSE 0 END);
-      END IF;
-      RETURN NULL;
-    END
-    $$ LANGUAGE plpgsql
-  `);
-  await knex.raw(`
-    CREATE TRIGGER workflow_failure_hours_runs_write
-    AFTER INSERT OR DELETE ON workflow_runs
-    FOR EACH ROW EXECUTE FUNCTION workflow_failure_hours_runs()
-  `);
-  // Updates that leave the counted columns alone (most of them) cost nothing.
-  await knex.raw(`
-    CREATE TRIGGER workflow_failure_hours_runs_update
-    AFTER UPDATE OF failure_group, failed_at_ms ON workflow_runs
-    FOR EACH ROW
-    WHEN (OLD.failure_group IS DISTINCT FROM NEW.failure_group
-      OR OLD.failed_at_ms IS DISTINCT FROM NEW.failed_at_ms)
-    EXECUTE FUNCTION workflow_failure_hours_runs()
-  `);
-  await knex.raw(`
-    CREATE TRIGGER workflow_failure_hours_dlq_write
-    AFTER INSERT OR DELETE ON workflow_dlq_entries
-    FOR EACH ROW EXECUTE FUNCTION workflow_failure_hours_dlq()
-  `);
-  await knex.raw(`
-    CREATE TRIGGER workflow_failure_hours_dlq_update
-    AFTER UPDATE OF failure_group, created_at_ms, run_known, state ON workflow_dlq_entries
-    FOR EACH ROW
-    WHEN (OLD.failure_group IS DISTINCT FROM NEW.failure_group
-      OR OLD.created_at_ms IS DISTINCT FROM NEW.created_at_ms
-      OR OLD.run_known IS DISTINCT FROM NEW.run_known
-      OR OLD.state IS DISTINCT FROM NEW.state)
-    EXECUTE FUNCTION workflow_failure_hours_dlq()
-  `);
+            in_dlq = h.in_dlq + EXCLUDED.in_dlq
+      RETURNING 1
+    )
+    UPDATE workflow_failure_version SET version = version + 1
+    WHERE id = 1 AND EXISTS (SELECT 1 FROM applied);`;
+  const tables = [
+    { table: 'workflow_runs', name: 'runs', counted: runsCounted },
+    { table: 'workflow_dlq_entries', name: 'dlq', counted: dlqCounted },
+  ];
+  for (const { table, name, counted } of tables) {
+    const changes = {
+      insert: {
+        referencing: 'NEW TABLE AS new_rows',
+        counted: counted('new_rows', ''),
+      },
+      delete: {
+        referencing: 'OLD TABLE AS old_rows',
+        counted: counted('old_rows', '-'),
+      },
+      update: {
+        referencing: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
+        counted: `${counted('old_rows', '-')} UNION ALL ${counted(
+          'new_rows',
+          '',
+        )}`,
+      },
+    };
+    for (const [operation, change] of Object.entries(changes)) {
+      const fn = `workflow_failure_hours_${name}_${operation}`;
+      await knex.raw(`
+        CREATE FUNCTION ${fn}() RETURNS trigger AS $$
+        BEGIN
+          ${apply(change.counted)}
+          RETURN NULL;
+        END
+        $$ LANGUAGE plpgsql`);
+      // Transition tables allow no column list: every update statement
+      // fires, and one that leaves the counted columns alone nets to nothing.
+      await knex.raw(`
+        CREATE TRIGGER ${fn} AFTER ${operation.toUpperCase()} ON ${table}
+        REFERENCING ${change.referencing}
+        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
+    }
+  }
 }
 
 /**
@@ -255,23 +249,16 @@ async function createSqliteTriggers(knex) {
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   if (knex.client.config.client === 'pg') {
-    await knex.raw(
-      'DROP TRIGGER workflow_failure_hours_runs_write ON workflow_runs',
-    );
-    await knex.raw(
-      'DROP TRIGGER workflow_failure_hours_runs_update ON workflow_runs',
-    );
-    await knex.raw(
-      'DROP TRIGGER workflow_failure_hours_dlq_write ON workflow_dlq_entries',
-    );
-    await knex.raw(
-      'DROP TRIGGER workflow_failure_hours_dlq_update ON workflow_dlq_entries',
-    );
-    await knex.raw('DROP FUNCTION workflow_failure_hours_runs()');
-    await knex.raw('DROP FUNCTION workflow_failure_hours_dlq()');
-    await knex.raw(
-      'DROP FUNCTION workflow_failure_hours_add(text, bigint, text, int, int)',
-    );
+    for (const [name, table] of [
+      ['runs', 'workflow_runs'],
+      ['dlq', 'workflow_dlq_entries'],
+    ]) {
+      for (const operation of ['insert', 'delete', 'update']) {
+        const fn = `workflow_failure_hours_${name}_${operation}`;
+        await knex.raw(`DROP TRIGGER ${fn} ON ${table}`);
+        await knex.raw(`DROP FUNCTION ${fn}()`);
+      }
+    }
   } else {
     for (const name of [
       'runs_insert',
