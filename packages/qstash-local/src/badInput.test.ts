@@ -189,41 +189,6 @@ const REJECTED_REQUEST_CASES: RequestCase[] = [
   ['empty schedule id', 'DELETE /v2/schedules/', /missing scheduleId/],
   ['empty run id', 'DELETE /v2/workflows/runs/', /missing workflowRunId/],
   ['empty workflow dlq id', 'POST /v2/workflows/dlq/resume/', /missing dlqId/],
-  [
-    'bulk cancel without filter',
-    'DELETE /v2/messages',
-    /bulk cancel needs messageIds or a filter/,
-  ],
-  [
-    'bulk cancel with only a count',
-    'DELETE /v2/messages?count=10',
-    /bulk cancel needs/,
-  ],
-  [
-    'bulk dlq delete without filter',
-    'DELETE /v2/dlq',
-    /bulk delete needs dlqIds or a filter/,
-  ],
-  [
-    'bulk dlq retry without filter',
-    'POST /v2/dlq/retry?count=5',
-    /bulk retry needs dlqIds or a filter/,
-  ],
-  [
-    'bulk run cancel without filter',
-    'DELETE /v2/workflows/runs',
-    /bulk cancel needs workflowRunIds or a filter/,
-  ],
-  [
-    'bulk workflow dlq delete without filter',
-    'DELETE /v2/workflows/dlq',
-    /bulk delete needs dlqIds or a filter/,
-  ],
-  [
-    'bulk resume without filter',
-    'POST /v2/workflows/dlq/resume',
-    /bulk resume needs/,
-  ],
   ['log count out of range', 'GET /v2/logs?count=0', /query parameter count/],
   ['unknown log state', 'GET /v2/logs?state=LOST', /query parameter state/],
   [
@@ -274,7 +239,40 @@ const NOT_FOUND_CASES: RequestCase[] = [
     'POST /v2/workflows/dlq/callback/dlq_unknown',
     /dlq_unknown/,
   ],
+  [
+    'bulk retry of unknown dead letters only',
+    'POST /v2/dlq/retry?dlqIds=dlq_unknown,dlq_other',
+    /none of the given DLQ messages/,
+  ],
+  [
+    'bulk resume of an unknown workflow dead letter',
+    'POST /v2/workflows/dlq/resume?dlqIds=dlq_unknown',
+    /none of the given workflow DLQ messages/,
+  ],
   ['unknown endpoint', 'GET /v2/nothing-here', /no such endpoint/],
+];
+
+/** Endpoints of the official API that this server does not implement: 501. */
+const NOT_SUPPORTED_CASES: RequestCase[] = [
+  [
+    'enqueue',
+    'POST /v2/enqueue/orders/https://example.com',
+    /^queues are not supported by qstash-local$/,
+  ],
+  ['queue list', 'GET /v2/queues', /^queues are not/],
+  ['queue pause', 'POST /v2/queues/orders/pause', /^queues are not/],
+  ['URL group', 'DELETE /v2/topics/team', /^URL groups \(topics\) are not/],
+  ['flow control key', 'GET /v2/flowControl/key', /^flow control endpoints/],
+  ['global parallelism', 'GET /v2/globalParallelism', /^global parallelism/],
+  ['batch trigger', 'POST /v2/batch/trigger', /^batch workflow triggers/],
+  ['notify', 'POST /v2/notify/event-1', /waitForEvent\/notify/],
+  ['wait', 'POST /v2/wait/event-1', /waitForEvent\/notify/],
+  ['waiters', 'GET /v2/waiters/event-1', /waitForEvent\/notify/],
+  [
+    'cancel a failure callback',
+    'DELETE /v2/workflows/dlq/callback/dlq_1',
+    /^failure callback cancellations/,
+  ],
 ];
 
 // The table rows above, completed into full cases.
@@ -302,6 +300,7 @@ const CASES: BadRequest[] = [
   ...SCHEDULE_HEADER_CASES.map(headerRequest('/v2/schedules/{endpoint}/s')),
   ...REJECTED_REQUEST_CASES.map(plainRequest(400)),
   ...NOT_FOUND_CASES.map(plainRequest(404)),
+  ...NOT_SUPPORTED_CASES.map(plainRequest(501)),
 ];
 
 describe('bad input', () => {

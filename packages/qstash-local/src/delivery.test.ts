@@ -156,6 +156,49 @@ describe('message delivery', () => {
     expect(retry.nextDeliveryTime - retry.time).toBe(30_000 * TIME_SCALE);
   });
 
+  it.each([
+    ['retry-after', '3s', 3000],
+    ['retry-after', '3', 3000],
+    ['x-ratelimit-reset', '1m30s', 90_000],
+    ['x-ratelimit-reset-requests', '1500ms', 1500],
+    ['x-ratelimit-reset-tokens', '2.5s', 2500],
+  ])(
+    'waits what a 429 with %s: %s asks, not the backoff',
+    async (header, value, expectedMs) => {
+      let calls = 0;
+      endpoint.reply(() =>
+        ++calls === 1
+          ? { status: 429, headers: { [header]: value } }
+          : { status: 200 },
+      );
+      const messageId = await publish('/rate-limited');
+      await endpoint.waitForCount(2, '/rate-limited');
+      const [retry] = (await logsOf(messageId)).filter(
+        entry => entry.state === 'RETRY',
+      );
+      expect(retry.nextDeliveryTime - retry.time).toBe(
+        Math.round(expectedMs * TIME_SCALE),
+      );
+    },
+  );
+
+  it('falls back to the backoff when the destination asks for more than a day', async () => {
+    let calls = 0;
+    endpoint.reply(() =>
+      ++calls === 1
+        ? { status: 429, headers: { 'retry-after': '90000' } }
+        : { status: 200 },
+    );
+    const messageId = await publish('/too-long');
+    await endpoint.waitForCount(2, '/too-long');
+    const [retry] = (await logsOf(messageId)).filter(
+      entry => entry.state === 'RETRY',
+    );
+    expect(retry.nextDeliveryTime - retry.time).toBe(
+      Math.round(Math.exp(2.5) * 1000 * TIME_SCALE),
+    );
+  });
+
   it('uses an Upstash-Retry-Delay expression', async () => {
     let calls = 0;
     endpoint.reply(() => (++calls <= 2 ? { status: 500 } : { status: 200 }));

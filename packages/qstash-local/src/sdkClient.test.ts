@@ -153,6 +153,30 @@ describe('the official @upstash/qstash Client', () => {
     ).toEqual([]);
   });
 
+  it('names the DLQ entry in the failure callback, so the callback can delete it', async () => {
+    const url = `${endpoint.url}/broken/with-failure-callback`;
+    const { messageId } = await client.publish({
+      url,
+      body: 'payload',
+      retries: 0,
+      failureCallback: `${endpoint.url}/failed`,
+    });
+    const [call] = await endpoint.waitForCount(1, '/failed');
+    const payload = JSON.parse(call.text);
+    const { messages } = await client.dlq.listMessages({ filter: { url } });
+    expect(messages).toHaveLength(1);
+    expect(payload).toMatchObject({
+      sourceMessageId: messageId,
+      status: 500,
+      dlqId: messages[0].dlqId,
+    });
+
+    expect(await client.dlq.delete(payload.dlqId)).toEqual({ deleted: 1 });
+    expect(
+      (await client.dlq.listMessages({ filter: { url } })).messages,
+    ).toEqual([]);
+  });
+
   it('reads logs with filters and a cursor', async () => {
     const { messageId } = await client.publish({
       url: `${endpoint.url}/logged`,
@@ -182,5 +206,113 @@ describe('the official @upstash/qstash Client', () => {
     });
     expect(secondPage.logs[0].time).toBeLessThanOrEqual(firstPage.logs[1].time);
     expect(secondPage.logs).not.toContainEqual(firstPage.logs[0]);
+  });
+});
+
+describe('bulk calls of the official Client', () => {
+  let server: QStashLocal;
+  let endpoint: RecordingEndpoint;
+  let client: Client;
+
+  beforeEach(async () => {
+    jest.spyOn(console, 'error').mockImplementation(() => {});
+    // A server per test: `{ all: true }` acts on everything there is.
+    server = await startQStashLocal({ retryTimeScale: 0.0001 });
+    endpoint = await startRecordingEndpoint();
+    endpoint.reply(request =>
+      request.path.startsWith('/broken')
+        ? { status: 500, body: 'nope' }
+        : { status: 200 },
+    );
+    client = new Client({ baseUrl: server.url, token: server.token });
+  });
+
+  afterEach(async () => {
+    await endpoint.close();
+    await server.close();
+    jest.restoreAllMocks();
+  });
+
+  /** Publishes `n` messages that fail at once and waits for their dead letters. */
+  const deadLetters = async (n: number) => {
+    const url = `${endpoint.url}/broken`;
+    for (let i = 0; i < n; i++) {
+      await client.publish({ url, body: String(i), retries: 0 });
+    }
+    return waitFor(async () => {
+      const { messages } = await client.dlq.listMessages();
+      return messages.length === n && messages;
+    });
+  };
+
+  it('cancels every pending message with { all: true }', async () => {
+    const ids = [];
+    for (const path of ['/a', '/b', '/c']) {
+      const { messageId } = await client.publish({
+        url: `${endpoint.url}${path}`,
+        delay: 3600,
+      });
+      ids.push(messageId);
+    }
+    expect(await client.messages.cancel({ all: true })).toEqual({
+      cancelled: 3,
+    });
+    for (const messageId of ids) {
+      await expect(client.messages.get(messageId)).rejects.toMatchObject({
+        status: 404,
+      });
+    }
+    expect(await client.messages.cancel({ all: true })).toEqual({
+      cancelled: 0,
+    });
+  });
+
+  it('retries and deletes the whole DLQ with { all: true }, page by page', async () => {
+    const before = await deadLetters(3);
+
+    const first = await client.dlq.retry({ all: true, count: 2 });
+    expect(first.responses).toHaveLength(2);
+    expect(first.cursor).toBeDefined();
+    const rest = await client.dlq.retry({
+      all: true,
+      count: 2,
+      cursor: first.cursor,
+    });
+    expect(rest.responses).toHaveLength(1);
+    expect(rest.cursor).toBeUndefined();
+
+    // The retried copies fail again and come back as three new dead letters.
+    const after = await waitFor(async () => {
+      const { messages } = await client.dlq.listMessages();
+      return (
+        messages.length === 3 &&
+        messages.every(m => !before.some(b => b.dlqId === m.dlqId)) &&
+        messages
+      );
+    });
+    expect(after.map(m => m.messageId).sort()).toEqual(
+      [...first.responses, ...rest.responses].map(r => r.messageId).sort(),
+    );
+
+    expect(await client.dlq.delete({ all: true })).toEqual({ deleted: 3 });
+    expect((await client.dlq.listMessages()).messages).toEqual([]);
+  });
+
+  it('acts on the known ids of a bulk DLQ call and skips unknown ones', async () => {
+    const [one, two] = await deadLetters(2);
+
+    expect(await client.dlq.delete([one.dlqId, 'dlq_unknown'])).toEqual({
+      deleted: 1,
+    });
+    const retried = await client.dlq.retry([two.dlqId, 'dlq_unknown']);
+    expect(retried.responses).toHaveLength(1);
+    await expect(client.dlq.retry(['dlq_unknown'])).rejects.toMatchObject({
+      status: 404,
+    });
+    const left = await waitFor(async () => {
+      const { messages } = await client.dlq.listMessages();
+      return messages.length === 1 && messages;
+    });
+    expect(left[0].messageId).toBe(retried.responses[0].messageId);
   });
 });

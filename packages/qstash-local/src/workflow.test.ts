@@ -458,3 +458,107 @@ describe('Upstash Workflow runs', () => {
     );
   });
 });
+
+describe('bulk workflow calls of the official Client', () => {
+  let server: QStashLocal;
+  let app: WorkflowApp;
+  let client: WorkflowClient;
+
+  beforeEach(async () => {
+    jest.spyOn(console, 'error').mockImplementation(() => {});
+    jest.spyOn(console, 'warn').mockImplementation(() => {});
+    // A server per test: `{ all: true }` acts on everything there is.
+    server = await startQStashLocal({ retryTimeScale: 0.0001 });
+    const options = serveOptions(server);
+    app = await startWorkflowApp({
+      '/sleepy': serve(async context => {
+        await context.sleep('nap', '1h');
+      }, options),
+      '/broken': serve(async context => {
+        await context.run('only', () => {
+          throw new Error('always broken');
+        });
+      }, options),
+    });
+    client = workflowClient(server);
+  });
+
+  afterEach(async () => {
+    await app.close();
+    await server.close();
+    jest.restoreAllMocks();
+  });
+
+  const failedRuns = async (n: number) => {
+    const dlqIds: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const { workflowRunId } = await client.trigger({
+        url: `${app.url}/broken`,
+        retries: 0,
+      });
+      const run = await waitForRun(
+        client,
+        workflowRunId,
+        r => r.workflowState === 'RUN_FAILED' && Boolean(r.dlqId),
+      );
+      dlqIds.push(run.dlqId!);
+    }
+    return dlqIds;
+  };
+
+  it('cancels every running run with { all: true }', async () => {
+    const runIds = [];
+    for (let i = 0; i < 2; i++) {
+      const { workflowRunId } = await client.trigger({
+        url: `${app.url}/sleepy`,
+      });
+      await waitForRun(
+        client,
+        workflowRunId,
+        r => stepsOf(r, 'next').some(step => step.stepName === 'nap'),
+        'the run to sleep',
+      );
+      runIds.push(workflowRunId);
+    }
+    expect(await client.cancel({ all: true })).toEqual({ cancelled: 2 });
+    for (const workflowRunId of runIds) {
+      const [run] = (await client.logs({ workflowRunId })).runs;
+      expect(run.workflowState).toBe('RUN_CANCELED');
+    }
+  });
+
+  it('restarts and deletes the whole workflow DLQ with { all: true }', async () => {
+    await failedRuns(2);
+    const restarted = await client.dlq.restart({ all: true });
+    expect(restarted.workflowRuns).toHaveLength(2);
+    expect(restarted.cursor).toBeUndefined();
+    // The restarted runs fail again and come back as new dead letters.
+    for (const { workflowRunId } of restarted.workflowRuns) {
+      await waitForRun(
+        client,
+        workflowRunId,
+        r => r.workflowState === 'RUN_FAILED' && Boolean(r.dlqId),
+      );
+    }
+    expect(await client.dlq.delete({ all: true })).toEqual({ deleted: 2 });
+    expect((await client.dlq.list()).messages).toEqual([]);
+  });
+
+  it('acts on the known ids of a bulk workflow DLQ call and skips unknown ones', async () => {
+    const [one, two] = await failedRuns(2);
+    expect(await client.dlq.delete([one, 'dlq_unknown'])).toEqual({
+      deleted: 1,
+    });
+    const resumed = await client.dlq.resume([two, 'dlq_unknown']);
+    expect(resumed.workflowRuns).toHaveLength(1);
+    // The resumed run fails again; let it finish before the server goes.
+    await waitForRun(
+      client,
+      resumed.workflowRuns[0].workflowRunId,
+      r => r.workflowState === 'RUN_FAILED' && Boolean(r.dlqId),
+    );
+    await expect(client.dlq.resume(['dlq_unknown'])).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});

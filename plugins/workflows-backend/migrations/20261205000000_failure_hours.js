@@ -102,11 +102,17 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 async function createPostgresTriggers(knex) {
-  const runsCounted = (/** @type {string} */ rows, sign) => `
+  const runsCounted = (
+    /** @type {string} */ rows,
+    /** @type {string} */ sign,
+  ) => `
     SELECT failure_group, failed_at_ms - failed_at_ms % 3600000 AS hour_ms,
       workflow_id, ${sign}1 AS failures, 0 AS in_dlq
     FROM ${rows} WHERE failure_group IS NOT NULL AND failed_at_ms IS NOT NULL`;
-  const dlqCounted = (/** @type {string} */ rows, sign) => `
+  const dlqCounted = (
+    /** @type {string} */ rows,
+    /** @type {string} */ sign,
+  ) => `
     SELECT failure_group, created_at_ms - created_at_ms % 3600000 AS hour_ms,
       workflow_id,
       ${sign}(CASE WHEN run_known THEN 0 ELSE 1 END) AS failures,

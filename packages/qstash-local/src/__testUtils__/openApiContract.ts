@@ -64,6 +64,17 @@ export class OpenApiContract {
     }
   }
 
+  /** Every operation of a spec: its path template and lower-case method. */
+  operations(spec: SpecName): Array<{ route: string; method: string }> {
+    const methods = ['get', 'post', 'put', 'patch', 'delete'];
+    return Object.entries(this.specs[spec].paths ?? {}).flatMap(
+      ([route, item]) =>
+        Object.keys(item as object)
+          .filter(method => methods.includes(method))
+          .map(method => ({ route, method })),
+    );
+  }
+
   /** Whether the spec documents this operation and status. */
   has(spec: SpecName, route: string, method: string, status: number): boolean {
     return Boolean(

@@ -6,8 +6,15 @@ import { deliveredHeaderRecord } from '../messages/views';
 import { StoredMessage } from '../store/messageStore';
 import { AttemptResult } from './httpAttempt';
 
-/** The JSON body QStash posts to callback and failure-callback URLs. */
-export function callbackPayload(message: StoredMessage, result: AttemptResult) {
+/**
+ * The JSON body QStash posts to callback and failure-callback URLs; a failure
+ * callback also names the DLQ entry, so it can retry or delete it.
+ */
+export function callbackPayload(
+  message: StoredMessage,
+  result: AttemptResult,
+  dlqId?: string,
+) {
   return {
     status: result.kind === 'response' ? result.status : 0,
     header: result.kind === 'response' ? result.headers : {},
@@ -24,6 +31,7 @@ export function callbackPayload(message: StoredMessage, result: AttemptResult) {
     createdAt: message.createdAt,
     ...(message.scheduleId ? { scheduleId: message.scheduleId } : {}),
     callerIP: message.callerIp,
+    ...(dlqId ? { dlqId } : {}),
   };
 }
 
@@ -64,12 +72,16 @@ export class CallbackSender {
     );
   }
 
-  /** Once a plain message failed for good. */
-  afterFailure(message: StoredMessage, result: AttemptResult): void {
+  /** Once a plain message failed for good and went to the DLQ as `dlqId`. */
+  afterFailure(
+    message: StoredMessage,
+    result: AttemptResult,
+    dlqId: string,
+  ): void {
     if (!message.config.failureCallback) return;
     this.send(
       message.config.failureCallback,
-      callbackPayload(message, result),
+      callbackPayload(message, result, dlqId),
       message.callerIp,
     );
   }

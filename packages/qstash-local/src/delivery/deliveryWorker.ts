@@ -167,8 +167,8 @@ export class DeliveryWorker {
     this.callbacks.afterAttempt(message, result);
     this.schedules.recordTickOutcome(message, 'FAIL');
     if (!this.workflows.failed(message, result)) {
-      this.deadLetter(message, result, now);
-      this.callbacks.afterFailure(message, result);
+      const dlqId = this.deadLetter(message, result, now);
+      this.callbacks.afterFailure(message, result, dlqId);
     }
   }
 
@@ -176,9 +176,10 @@ export class DeliveryWorker {
     message: StoredMessage,
     result: AttemptResult,
     now: number,
-  ): void {
+  ): string {
+    const dlqId = newDlqId();
     this.stores.dlq.insert({
-      dlqId: newDlqId(),
+      dlqId,
       messageId: message.messageId,
       createdAt: now,
       messageCreatedAt: message.createdAt,
@@ -196,5 +197,6 @@ export class DeliveryWorker {
           }
         : {}),
     });
+    return dlqId;
   }
 }

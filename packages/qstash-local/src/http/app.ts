@@ -8,12 +8,13 @@ import { logRoutes } from './routes/logRoutes';
 import { messageRoutes } from './routes/messageRoutes';
 import { publishRoutes } from './routes/publishRoutes';
 import { scheduleRoutes } from './routes/scheduleRoutes';
+import { unsupportedRoutes } from './routes/unsupportedRoutes';
 import { workflowDlqRoutes } from './routes/workflowDlqRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
 
 const MAX_BODY = '10mb';
 
-// Collection paths with an empty id: QStash treats some as "all"; here they are errors.
+// Item paths with an empty id: QStash treats some as "all"; here they are errors.
 const EMPTY_ID_PATHS: Array<[RegExp, string]> = [
   [/^\/v2\/messages\/$/, 'messageId'],
   [/^\/v2\/dlq\/$/, 'dlqId'],
@@ -31,7 +32,7 @@ function rejectEmptyIds(req: Request, _res: Response, next: NextFunction) {
       next(
         new ApiError(
           400,
-          `missing ${name} in the path; an empty id never selects everything (bulk calls need an explicit filter on the collection path)`,
+          `missing ${name} in the path; an empty id never selects everything (bulk calls go to the collection path without the slash)`,
         ),
       );
       return;
@@ -59,6 +60,7 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use(workflowRoutes(ctx));
   app.use(workflowDlqRoutes(ctx));
   app.use(keyRoutes(ctx));
+  app.use(unsupportedRoutes());
 
   app.use((req: Request, res: Response) => {
     res

@@ -100,10 +100,3 @@ export function parseQuery<T extends z.ZodRawShape>(
   }
   return parsed.data;
 }
-
-/** True when at least one filter field holds a value. */
-export function hasAnyFilter(filter: Record<string, unknown>): boolean {
-  return Object.values(filter).some(value =>
-    Array.isArray(value) ? value.length > 0 : value !== undefined,
-  );
-}

@@ -51,15 +51,20 @@ export class WorkflowDlq {
     };
   }
 
-  /** Entries selected by ids or a filter, at most `count`; `cursor` tells if more match. */
+  /**
+   * Entries selected by ids (the known ones; `requested` counts the distinct
+   * ids asked for) or by a filter, at most `count`; `cursor` tells if more
+   * match. An empty filter selects the whole queue.
+   */
   select(
     filter: WorkflowDlqFilter,
     count: number,
     cursor?: number,
-  ): { entries: WorkflowDlqEntry[]; cursor?: string } {
+  ): { entries: WorkflowDlqEntry[]; cursor?: string; requested?: number } {
     if (filter.dlqIds?.length) {
-      const entries = filter.dlqIds.map(id => this.get(id));
-      return { entries };
+      const ids = [...new Set(filter.dlqIds)];
+      const entries = ids.flatMap(id => this.stores.workflows.getDlq(id) ?? []);
+      return { entries, requested: ids.length };
     }
     return this.stores.workflows.listDlq(filter, count, cursor);
   }

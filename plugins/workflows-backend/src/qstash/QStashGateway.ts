@@ -221,6 +221,11 @@ export interface QStashGateway {
     dlqIds: string[],
     options?: { retries?: number },
   ): Promise<DlqBulkResult>;
+  /**
+   * Whether the entry is still in the queue (a read). Bulk answers count
+   * what they did without naming it, so unknown ids are found beforehand.
+   */
+  dlqExists(source: QStashDlqSource, dlqId: string): Promise<boolean>;
   /** The same on one entry: its own error when it fails. */
   dlqOne(
     source: QStashDlqSource,

@@ -1,4 +1,8 @@
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   Client as QStashClient,
   QstashError,
@@ -321,6 +325,23 @@ export class UpstashQStashGateway implements QStashGateway {
       cursor = String(answer.cursor);
     }
     return result;
+  }
+
+  async dlqExists(source: QStashDlqSource, dlqId: string): Promise<boolean> {
+    const id = requireId(dlqId, 'The DLQ id');
+    const root = source === 'workflow' ? '/v2/workflows/dlq/' : '/v2/dlq/';
+    try {
+      await this.http.json({
+        method: 'GET',
+        path: `${root}${encodeURIComponent(id)}`,
+        idempotent: true,
+        action: `read ${source} dead letter entry ${id}`,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    }
   }
 
   async dlqOne(

@@ -7,8 +7,14 @@ import type {
 } from '../qstash/QStashGateway';
 import { DlqActions } from './DlqActions';
 
-/** Our gateway interface, recording each call; `missing` ids answer 404. */
-function recordingGateway(missing: Set<string> = new Set()) {
+/**
+ * Our gateway interface, recording each call; `missing` ids answer 404.
+ * `listed` ids still read as present (they left between read and action).
+ */
+function recordingGateway(
+  missing: Set<string> = new Set(),
+  listed: Set<string> = new Set(),
+) {
   const calls: string[] = [];
   const gateway = {
     async dlqBulk(
@@ -26,6 +32,9 @@ function recordingGateway(missing: Set<string> = new Set()) {
             : [],
         handled: dlqIds.length,
       };
+    },
+    async dlqExists(_source: QStashDlqSource, dlqId: string) {
+      return listed.has(dlqId) || !missing.has(dlqId);
     },
     async dlqOne(source: QStashDlqSource, action: string, dlqId: string) {
       calls.push(`one ${source} ${action} ${dlqId}`);
@@ -100,7 +109,10 @@ describe('DlqActions', () => {
   });
 
   it('falls back to one call per entry when a bulk call fails, so the others still go through', async () => {
-    const { gateway, calls } = recordingGateway(new Set(['dlq_1']));
+    const { gateway, calls } = recordingGateway(
+      new Set(['dlq_1']),
+      new Set(['dlq_1']),
+    );
     const { store, left } = recordingStore();
     const outcomes = await new DlqActions(gateway, store).run(
       'delete',
@@ -116,6 +128,24 @@ describe('DlqActions', () => {
     expect(outcomes.map(o => o.ok)).toEqual([true, false, true]);
     expect(outcomes[1].error).toContain('dlq_1 not found');
     expect(left.map(l => l.dlqId)).toEqual(['dlq_0', 'dlq_2']);
+  });
+
+  it('reports entries QStash no longer lists before the bulk call, which acts on the rest', async () => {
+    const { gateway, calls } = recordingGateway(new Set(['dlq_1']));
+    const { store, left } = recordingStore();
+    const outcomes = await new DlqActions(gateway, store).run(
+      'delete',
+      ids(3),
+      {},
+    );
+    expect(calls).toEqual(['bulk workflow delete 2']);
+    expect(outcomes.map(o => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1].error).toMatch(/not found/i);
+    expect(left).toEqual([
+      { dlqId: 'dlq_1', state: 'gone' },
+      expect.objectContaining({ dlqId: 'dlq_0', state: 'deleted' }),
+      expect.objectContaining({ dlqId: 'dlq_2', state: 'deleted' }),
+    ]);
   });
 
   it('never sends entries it cannot act on, and splits the two queues', async () => {

@@ -9,6 +9,9 @@ import type { DlqBulkAction, QStashGateway } from '../qstash/QStashGateway';
 import { DLQ_BULK_PAGE_SIZE } from '../qstash/UpstashQStashGateway';
 
 /** The queue each action works on. */
+/** Reads of a selection's entries in flight at once, before a bulk call. */
+const EXISTENCE_READS_AT_ONCE = 8;
+
 const ACTION_SOURCE: Record<DlqAction, DlqSource | 'either'> = {
   resume: 'workflow',
   restart: 'workflow',
@@ -129,7 +132,21 @@ export class DlqActions {
     options: { retries?: number },
   ): Promise<DlqActionOutcome[]> {
     const outcomes: DlqActionOutcome[] = [];
-    for (const chunk of chunks(selected, DLQ_BULK_PAGE_SIZE[action])) {
+    const { present, gone } = await this.stillListed(source, selected);
+    for (const entry of gone) {
+      outcomes.push(
+        failed(
+          entry.dlqId,
+          'Not found in the QStash dead letter queue: it left it outside the portal',
+        ),
+      );
+    }
+    if (gone.length > 0) {
+      await this.store.markLeft(
+        gone.map(entry => ({ dlqId: entry.dlqId, state: 'gone' as const })),
+      );
+    }
+    for (const chunk of chunks(present, DLQ_BULK_PAGE_SIZE[action])) {
       const ids = chunk.map(e => e.dlqId);
       let result;
       try {
@@ -163,6 +180,31 @@ export class DlqActions {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Splits a selection by whether QStash still lists each entry, a few reads
+   * at a time. An entry whose read fails counts as present: the action then
+   * reports its own error.
+   */
+  private async stillListed(
+    source: DlqSource,
+    selected: StoredDlqEntry[],
+  ): Promise<{ present: StoredDlqEntry[]; gone: StoredDlqEntry[] }> {
+    const listed: boolean[] = [];
+    for (const batch of chunks(selected, EXISTENCE_READS_AT_ONCE)) {
+      listed.push(
+        ...(await Promise.all(
+          batch.map(entry =>
+            this.gateway.dlqExists(source, entry.dlqId).catch(() => true),
+          ),
+        )),
+      );
+    }
+    return {
+      present: selected.filter((_, i) => listed[i]),
+      gone: selected.filter((_, i) => !listed[i]),
+    };
   }
 
   private async oneByOne(

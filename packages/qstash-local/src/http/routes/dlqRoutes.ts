@@ -1,10 +1,10 @@
 import { Request, Router } from 'express';
-import { badRequest, notFound } from '../../errors';
+import { notFound } from '../../errors';
 import { dlqMessageView } from '../../messages/views';
 import { DlqEntry, DlqFilter } from '../../store/dlqStore';
 import { ApiContext } from '../apiContext';
 import { withOverrides } from '../overrideHeaders';
-import { hasAnyFilter, parseQuery, query } from '../queryParams';
+import { parseQuery, query } from '../queryParams';
 import { idParam, requestHeaders } from '../requestParts';
 import { workflowDlqFilterQuery, workflowDlqFilter } from './workflowDlqRoutes';
 
@@ -27,7 +27,6 @@ const filterShape = {
 
 function dlqFilter(req: Request): {
   filter: DlqFilter;
-  given: boolean;
   matchesNothing: boolean;
   count: number;
   cursor?: number;
@@ -37,7 +36,6 @@ function dlqFilter(req: Request): {
     count: query.count(MAX_PAGE),
     cursor: query.cursor(),
   });
-  const { count, cursor, ...fields } = q;
   return {
     filter: {
       dlqIds: q.dlqIds,
@@ -51,34 +49,32 @@ function dlqFilter(req: Request): {
       fromDate: q.fromDate,
       toDate: q.toDate,
     },
-    given: hasAnyFilter(fields),
     // URL groups and queues do not exist here.
     matchesNothing: Boolean(q.topicName || q.queueName),
-    count: count ?? MAX_PAGE,
-    cursor,
+    count: q.count ?? MAX_PAGE,
+    cursor: q.cursor,
   };
 }
-
-const BULK_HINT =
-  'needs dlqIds or a filter (messageId, url, scheduleId, label, flowControlKey, callerIp, responseStatus, fromDate, toDate)';
 
 /** The QStash dead letter queue. */
 export function dlqRoutes(ctx: ApiContext): Router {
   const router = Router();
 
-  /** Entries a bulk call works on, plus the cursor for the rest. */
-  const selectEntries = (req: Request, action: string) => {
-    const { filter, given, matchesNothing, count, cursor } = dlqFilter(req);
-    if (!given) throw badRequest(`bulk ${action} ${BULK_HINT}`);
-    if (matchesNothing) return { entries: [] as DlqEntry[], cursor: undefined };
+  /**
+   * Entries a bulk call works on, plus the cursor for the rest. Named ids
+   * select the known ones (other filters are then ignored); no ids and no
+   * filter select the whole queue, page by page, as `{ all: true }` asks.
+   */
+  const selectEntries = (
+    req: Request,
+  ): { entries: DlqEntry[]; cursor?: string; requested?: number } => {
+    const { filter, matchesNothing, count, cursor } = dlqFilter(req);
     if (filter.dlqIds?.length) {
-      const entries = filter.dlqIds.map(dlqId => {
-        const entry = ctx.stores.dlq.get(dlqId);
-        if (!entry) throw notFound(`DLQ message ${dlqId} not found`);
-        return entry;
-      });
-      return { entries, cursor: undefined };
+      const ids = [...new Set(filter.dlqIds)];
+      const entries = ids.flatMap(dlqId => ctx.stores.dlq.get(dlqId) ?? []);
+      return { entries, requested: ids.length };
     }
+    if (matchesNothing) return { entries: [] };
     return ctx.stores.dlq.list(filter, count, cursor);
   };
 
@@ -120,7 +116,7 @@ export function dlqRoutes(ctx: ApiContext): Router {
   });
 
   router.delete('/v2/dlq', (req, res) => {
-    const page = selectEntries(req, 'delete');
+    const page = selectEntries(req);
     for (const entry of page.entries) ctx.stores.dlq.delete(entry.dlqId);
     res.json({
       deleted: page.entries.length,
@@ -150,7 +146,11 @@ export function dlqRoutes(ctx: ApiContext): Router {
   });
 
   router.post('/v2/dlq/retry', (req, res) => {
-    const page = selectEntries(req, 'retry');
+    const page = selectEntries(req);
+    // The spec's 404 ("some messages were not found") when none of the ids is known.
+    if (page.requested && page.entries.length === 0) {
+      throw notFound('none of the given DLQ messages were found');
+    }
     const headers = requestHeaders(req);
     const responses = ctx.stores.transaction(() =>
       page.entries.map(entry => retry(entry, headers)),

@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { badRequest, notFound } from '../../errors';
+import { notFound } from '../../errors';
 import { messageView } from '../../messages/views';
 import { ApiContext } from '../apiContext';
-import { hasAnyFilter, parseQuery, query } from '../queryParams';
+import { parseQuery, query } from '../queryParams';
 import { idParam } from '../requestParts';
 
 /** Pending messages: look-up and cancellation. */
@@ -40,12 +40,8 @@ export function messageRoutes(ctx: ApiContext): Router {
       toDate: query.time(),
       count: query.count(500),
     });
+    // No ids and no filter means every pending message, as the SDKs' `{ all: true }` asks.
     const { count, ...filter } = q;
-    if (!hasAnyFilter(filter)) {
-      throw badRequest(
-        'bulk cancel needs messageIds or a filter (url, host, path, label, flowControlKey, scheduleId, callerIp, fromDate, toDate)',
-      );
-    }
     // URL groups and queues do not exist here, so such filters match nothing.
     const matches =
       filter.topicName || filter.queueName

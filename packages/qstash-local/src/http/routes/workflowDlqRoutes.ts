@@ -1,14 +1,15 @@
 import { Request, Router } from 'express';
 import { z } from 'zod';
-import { badRequest } from '../../errors';
+import { notFound } from '../../errors';
 import { WorkflowDlqFilter } from '../../store/workflowStore';
 import { ApiContext } from '../apiContext';
 import { runOverrides } from '../overrideHeaders';
-import { hasAnyFilter, parseQuery, query } from '../queryParams';
+import { parseQuery, query } from '../queryParams';
 import { idParam, requestHeaders } from '../requestParts';
 
 const MAX_PAGE = 100;
 const MAX_RESTARTS_PER_CALL = 50;
+const MAX_BULK_COUNT = 1000;
 
 export const workflowDlqFilterQuery = {
   dlqIds: query.ids(),
@@ -44,25 +45,25 @@ export function workflowDlqFilter(q: FilterQuery): WorkflowDlqFilter {
   };
 }
 
-const BULK_HINT =
-  'needs dlqIds or a filter (workflowUrl, workflowRunId, workflowCreatedAt, label, failureFunctionState, callerIp, flowControlKey, fromDate, toDate)';
-
 /** The workflow dead letter queue. */
 export function workflowDlqRoutes(ctx: ApiContext): Router {
   const router = Router();
 
-  const select = (req: Request, action: string, maxCount: number) => {
+  /**
+   * No ids and no filter select the whole queue, as the SDK's `{ all: true }`
+   * asks. A larger count than one call handles is cut down; the cursor then
+   * tells that more follow.
+   */
+  const select = (req: Request, maxCount: number) => {
     const q = parseQuery(req.query, {
       ...workflowDlqFilterQuery,
-      count: query.count(maxCount),
+      count: query.count(MAX_BULK_COUNT),
       cursor: query.cursor(),
     });
-    const { count, cursor, ...fields } = q;
-    if (!hasAnyFilter(fields)) throw badRequest(`bulk ${action} ${BULK_HINT}`);
     return ctx.workflowDlq.select(
       workflowDlqFilter(q),
-      count ?? maxCount,
-      cursor,
+      Math.min(q.count ?? maxCount, maxCount),
+      q.cursor,
     );
   };
 
@@ -78,7 +79,7 @@ export function workflowDlqRoutes(ctx: ApiContext): Router {
   });
 
   router.delete('/v2/workflows/dlq', (req, res) => {
-    const page = select(req, 'delete', MAX_PAGE);
+    const page = select(req, MAX_PAGE);
     for (const entry of page.entries) ctx.workflowDlq.delete(entry.dlqId);
     res.json({
       deleted: page.entries.length,
@@ -107,9 +108,12 @@ export function workflowDlqRoutes(ctx: ApiContext): Router {
       const overrides = runOverrides(requestHeaders(req));
       const page = select(
         req,
-        action,
         action === 'restart' ? MAX_RESTARTS_PER_CALL : MAX_PAGE,
       );
+      // The spec's 404 ("some DLQ messages were not found") when none of the ids is known.
+      if (page.requested && page.entries.length === 0) {
+        throw notFound('none of the given workflow DLQ messages were found');
+      }
       const workflowRuns = ctx.workflowDlq[action](page.entries, overrides);
       res.json({
         workflowRuns,

@@ -3,7 +3,7 @@ import { badRequest } from '../../errors';
 import { RunFilter, RUN_STATES, StoredRun } from '../../store/workflowStore';
 import { workflowRunView } from '../../workflow/runView';
 import { ApiContext } from '../apiContext';
-import { hasAnyFilter, parseQuery, query } from '../queryParams';
+import { parseQuery, query } from '../queryParams';
 import { idParam, rawBody } from '../requestParts';
 
 const MAX_RUNS_PER_PAGE = 10;
@@ -53,13 +53,8 @@ export function workflowRoutes(ctx: ApiContext): Router {
       label: query.ids(),
       count: query.count(1000),
     });
-    const { count, workflowUrlExactMatch, ...fields } = q;
-    if (!hasAnyFilter(fields)) {
-      throw badRequest(
-        'bulk cancel needs workflowRunIds or a filter (workflowUrl, label, flowControlKey, callerIp, fromDate, toDate)',
-      );
-    }
-    const exact = workflowUrlExactMatch === 'true';
+    // No ids and no filter means every running run, as the SDK's `{ all: true }` asks.
+    const exact = q.workflowUrlExactMatch === 'true';
     const filter: RunFilter = {
       runIds: q.workflowRunIds,
       workflowUrls: exact ? q.workflowUrl : undefined,
@@ -71,7 +66,7 @@ export function workflowRoutes(ctx: ApiContext): Router {
       labels: q.label,
     };
     res.json({
-      cancelled: ctx.workflowRuns.cancelMatching(filter, count ?? 100),
+      cancelled: ctx.workflowRuns.cancelMatching(filter, q.count ?? 100),
     });
   });
 
