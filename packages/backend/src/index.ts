@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleLocalWorkflows } from '@internal/plugin-scaffolder-backend-module-workflows';
 
 const backend = createBackend();
 
@@ -20,6 +21,8 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-workflows'));
+// The catalog locations of workflows published to the local data folder.
+backend.add(catalogModuleLocalWorkflows);
 
 backend.add(import('@internal/plugin-workflows-backend'));
 backend.add(import('@internal/plugin-workflows-backend-module-sgcarstrends'));

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { scaffolderModuleWorkflows as default } from './module';
+export { catalogModuleLocalWorkflows } from './catalogModule';
 export { createCronValidateAction } from './actions/cronValidate';
 export { createPublishLocalAction } from './actions/publishLocal';
 export { createRegisterAction } from './actions/register';

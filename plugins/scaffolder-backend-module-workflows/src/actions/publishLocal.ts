@@ -65,8 +65,10 @@ export function createPublishLocalAction(options: {
       const catalogInfoPath = path.join(target, 'catalog-info.yaml');
       ctx.output('path', target);
       ctx.output('catalogInfoPath', catalogInfoPath);
+      // The task log is shown to users: the folder inside the data folder only.
+      const shown = path.join(path.basename(base), workflowId);
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would write the workflow to ${target}`);
+        ctx.logger.info(`Dry run: would write the workflow to ${shown}`);
         return;
       }
       const existing = await fs.readdir(target).catch(() => []);
@@ -82,7 +84,7 @@ export function createPublishLocalAction(options: {
         verbatimSymlinks: true,
         filter: src => path.basename(src) !== '.git',
       });
-      ctx.logger.info(`Wrote the workflow to ${target}`);
+      ctx.logger.info(`Wrote the workflow to ${shown}`);
     },
   });
 }

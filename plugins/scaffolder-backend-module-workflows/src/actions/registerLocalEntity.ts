@@ -6,6 +6,8 @@ import { InputError } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import path from 'node:path';
+import { failureMessage } from '../WorkflowsApi';
 import { initiatorCredentials } from './credentials';
 
 /**
@@ -54,8 +56,10 @@ export function createRegisterLocalEntityAction(options: {
         );
       }
       ctx.output('catalogInfoUrl', `file:${target}`);
+      // The task log is shown to users: the path inside the data folder only.
+      const shown = path.relative(base, target);
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would register ${target} in the catalog`);
+        ctx.logger.info(`Dry run: would register ${shown} in the catalog`);
         return;
       }
       const credentials =
@@ -63,24 +67,35 @@ export function createRegisterLocalEntityAction(options: {
         (await options.auth.getOwnServiceCredentials());
       const { catalog } = options;
       const location = { type: 'file', target };
-      const existing = await catalog.getLocationByRef(`file:${target}`, {
-        credentials,
-      });
-      if (!existing) {
-        await catalog.addLocation(location, { credentials });
+      let existing;
+      let planned;
+      try {
+        existing = await catalog.getLocationByRef(`file:${target}`, {
+          credentials,
+        });
+        if (!existing) {
+          await catalog.addLocation(location, { credentials });
+        }
+        planned = await catalog.addLocation(
+          { ...location, dryRun: true },
+          { credentials },
+        );
+      } catch (error) {
+        // The catalog's reason (e.g. file locations not allowed), not just its status.
+        throw new InputError(
+          `Could not register ${shown} in the catalog: ${failureMessage(
+            error,
+          )}`,
+        );
       }
-      const planned = await catalog.addLocation(
-        { ...location, dryRun: true },
-        { credentials },
-      );
       const entity =
         planned.entities.find(e => e.kind === 'Component') ??
         planned.entities[0];
       if (entity) ctx.output('entityRef', stringifyEntityRef(entity));
       ctx.logger.info(
         existing
-          ? `${target} was registered already`
-          : `Registered ${target} in the catalog`,
+          ? `${shown} was registered already`
+          : `Registered ${shown} in the catalog`,
       );
     },
   });

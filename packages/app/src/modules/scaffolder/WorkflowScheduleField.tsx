@@ -1,11 +1,15 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { workflowsApiRef } from '@internal/plugin-workflows';
-import type { SchedulePreviewResponse } from '@internal/plugin-workflows-common';
+import type {
+  ScheduleFireTime,
+  SchedulePreviewResponse,
+} from '@internal/plugin-workflows-common';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useEffect, useState } from 'react';
+import { reason } from './reason';
 
 /**
  * The value: the cron and zone the template uses, plus the cron in words and
@@ -21,11 +25,33 @@ export interface WorkflowScheduleValue {
 /** Waits for typing to pause before asking the backend. */
 const PREVIEW_DELAY_MS = 400;
 
+/**
+ * "Wed, Dec 2, 2026, 09:00 UTC": the wall time in the schedule's zone, in
+ * the reader's locale; the backend's wall time when the browser lacks the zone.
+ */
+function formatFireTime(fire: ScheduleFireTime, timezone: string): string {
+  try {
+    return new Intl.DateTimeFormat(undefined, {
+      timeZone: timezone,
+      weekday: 'short',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    }).format(new Date(fire.at));
+  } catch {
+    return fire.local;
+  }
+}
+
 /** Cron and zone inputs with the backend's preview of the schedule. */
 export function WorkflowScheduleField(
   props: FieldExtensionComponentProps<WorkflowScheduleValue>,
 ) {
-  const { formData, onChange, schema, rawErrors } = props;
+  const { formData, onChange, schema, rawErrors, idSchema } = props;
   const api = useApi(workflowsApiRef);
   const cron = formData?.cron ?? '';
   const timezone = formData?.timezone ?? 'UTC';
@@ -40,7 +66,7 @@ export function WorkflowScheduleField(
         .previewSchedule({ definition: { cron, timezone } })
         .then(ok => !cancelled && setPreview({ ok }))
         .catch(
-          (error: Error) => !cancelled && setPreview({ error: error.message }),
+          (error: Error) => !cancelled && setPreview({ error: reason(error) }),
         );
     }, PREVIEW_DELAY_MS);
     return () => {
@@ -50,8 +76,8 @@ export function WorkflowScheduleField(
   }, [api, cron, timezone]);
 
   const ok = preview && 'ok' in preview ? preview.ok : undefined;
-  const inWords = ok?.description ?? undefined;
-  const times = ok?.nextFireTimes.map(t => t.local);
+  const inWords = ok?.description ?? ok?.cron;
+  const times = ok?.nextFireTimes.map(t => formatFireTime(t, ok.timezone));
   useEffect(() => {
     if (!ok) return;
     if (
@@ -67,24 +93,32 @@ export function WorkflowScheduleField(
     // The words and times are for the old value until the preview answers.
     onChange({ cron, timezone, ...next });
 
+  const id = idSchema?.$id ?? 'schedule';
+  const hasErrors = !!rawErrors?.length || (!!preview && 'error' in preview);
   return (
-    <Box>
-      <Typography variant="subtitle1">{schema.title ?? 'Schedule'}</Typography>
-      <Box display="flex" style={{ gap: 16 }}>
+    <Box mb={2}>
+      <Typography variant="h6" component="h3">
+        {schema.title ?? 'Schedule'}
+      </Typography>
+      <Box display="flex" flexWrap="wrap" style={{ gap: 16 }}>
         <TextField
+          id={`${id}-cron`}
           label="Cron"
           value={cron}
           onChange={e => set({ cron: e.target.value })}
           helperText="minute hour day-of-month month day-of-week"
           required
-          error={!!rawErrors?.length}
+          error={hasErrors}
+          style={{ flex: '1 1 240px' }}
         />
         <TextField
+          id={`${id}-timezone`}
           label="Time zone"
           value={timezone}
           onChange={e => set({ timezone: e.target.value })}
           helperText="An IANA name, e.g. Asia/Singapore"
           required
+          style={{ flex: '1 1 240px' }}
         />
       </Box>
       <Box mt={1} aria-live="polite" aria-label="Schedule preview">
@@ -93,10 +127,29 @@ export function WorkflowScheduleField(
         )}
         {ok && (
           <>
-            <Typography>{inWords ?? ok.cron}</Typography>
-            <Typography variant="body2" color="textSecondary">
-              Next: {times?.join(', ')}
-            </Typography>
+            <Typography>{inWords}</Typography>
+            {times && times.length > 0 ? (
+              <>
+                <Typography variant="body2" color="textSecondary">
+                  Next fire times in {ok.timezone}:
+                </Typography>
+                <Box component="ol" aria-label="Next fire times" m={0} pl={3}>
+                  {times.map((time, index) => (
+                    <Typography
+                      component="li"
+                      variant="body2"
+                      key={ok.nextFireTimes[index].at}
+                    >
+                      {time}
+                    </Typography>
+                  ))}
+                </Box>
+              </>
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                This cron never fires.
+              </Typography>
+            )}
           </>
         )}
       </Box>

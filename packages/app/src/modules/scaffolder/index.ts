@@ -4,6 +4,7 @@ import {
   FormFieldBlueprint,
 } from '@backstage/plugin-scaffolder-react/alpha';
 import { workflowsApiRef } from '@internal/plugin-workflows';
+import { reason } from './reason';
 
 const workflowScheduleField = FormFieldBlueprint.make({
   name: 'workflow-schedule',
@@ -22,7 +23,7 @@ const workflowScheduleField = FormFieldBlueprint.make({
               definition: { cron: value.cron, timezone: value.timezone },
             });
           } catch (error) {
-            validation.addError((error as Error).message);
+            validation.addError(reason(error as Error));
           }
         },
       }),
