@@ -15,7 +15,8 @@ const QSTASH_VARIABLES = [
 
 /**
  * Resolves with `{ child, variables }` once the server printed all four
- * variables. `dataFile` undefined keeps its state in memory.
+ * variables. `dataFile` undefined keeps its state in memory; `spawnChild`
+ * replaces `child_process.spawn` (the portal starts it in a group of its own).
  */
 export function startLocalQStash({
   nodeBin = process.execPath,
@@ -24,6 +25,7 @@ export function startLocalQStash({
   dataFile,
   echo = true,
   retryTimeScale,
+  spawnChild = spawn,
 } = {}) {
   const args = [
     join(ROOT, 'packages', 'qstash-local', 'bin', 'qstash-local'),
@@ -32,7 +34,7 @@ export function startLocalQStash({
   ];
   if (dataFile) args.push('--data', dataFile);
   if (retryTimeScale) args.push('--retry-time-scale', String(retryTimeScale));
-  const child = spawn(nodeBin, args, {
+  const child = spawnChild(nodeBin, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],

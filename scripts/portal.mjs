@@ -1,5 +1,4 @@
 // The two commands of the quick start: `npm start` and `npm test`.
-import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -19,6 +18,7 @@ import {
   yarn,
 } from './toolchain.mjs';
 import { startLocalQStash } from './local-qstash.mjs';
+import { spawnGroup, stopAll, stopGroupsOnSignals } from './processTree.mjs';
 import { ensureChromium, ensurePostgres } from './test-services.mjs';
 
 function prepare(extraEnv = {}) {
@@ -31,6 +31,7 @@ function prepare(extraEnv = {}) {
 async function start() {
   mkdirSync(join(ROOT, '.data', 'sqlite'), { recursive: true });
   const { toolchain, env } = prepare();
+  stopGroupsOnSignals();
   const external = process.env.QSTASH_URL && process.env.QSTASH_TOKEN;
   let qstash;
   if (external) {
@@ -41,18 +42,16 @@ async function start() {
       env,
       port: process.env.QSTASH_LOCAL_PORT ?? '8080',
       dataFile: join(ROOT, '.data', 'qstash-local.sqlite'),
+      spawnChild: spawnGroup,
     });
     log(
       `Local QStash server at ${qstash.variables.QSTASH_URL} (state in .data/)`,
     );
   }
-  const stop = () => qstash?.child.kill('SIGTERM');
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   log(
     'Starting the portal: frontend http://localhost:3000, backend http://localhost:7007',
   );
-  const dev = spawn(toolchain.nodeBin, [YARN_RELEASE, 'dev'], {
+  const dev = spawnGroup(toolchain.nodeBin, [YARN_RELEASE, 'dev'], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...env, ...(qstash?.variables ?? {}) },
@@ -60,7 +59,7 @@ async function start() {
   process.exitCode = await new Promise(resolve =>
     dev.on('exit', code => resolve(code ?? 1)),
   );
-  stop();
+  await stopAll();
 }
 
 async function test() {
@@ -99,6 +98,8 @@ async function test() {
       toolchain.nodeBin,
       [
         '--test',
+        // The browser tests share the portal's fixed ports: one file at a time.
+        '--test-concurrency=1',
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         '--test-reporter=tap',
@@ -178,8 +179,9 @@ function countTests() {
 async function exec(args) {
   const { env } = prepare();
   const postgres = await ensurePostgres();
+  stopGroupsOnSignals(async () => postgres.stop());
   try {
-    const child = spawn(args[0], args.slice(1), {
+    const child = spawnGroup(args[0], args.slice(1), {
       stdio: 'inherit',
       cwd: process.cwd(),
       env: {
@@ -191,6 +193,8 @@ async function exec(args) {
     process.exitCode = await new Promise(resolve =>
       child.on('exit', code => resolve(code ?? 1)),
     );
+    // What the command left running in its group goes with it.
+    await stopAll();
   } finally {
     await postgres.stop();
   }
