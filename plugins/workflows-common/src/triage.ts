@@ -132,7 +132,7 @@ export const triageFailureSchema = z.object({
 export const triageGroupFailuresResponseSchema = z.object({
   groupId: z.string(),
   items: z.array(triageFailureSchema),
-  /** All failures of the group in the window; `items` holds the newest 200. */
+  /** All failures of the group in the window; `items` holds the newest 100. */
   totalCount: z.number().int().nonnegative(),
 });
 

@@ -210,30 +210,41 @@ export class KnexTriageStore implements TriageStore {
     window: Omit<TriageWindow, 'workflowIds'>,
   ): Promise<number> {
     const { hours, partial } = splitByHours(window.fromMs, window.toMs);
-    const total = (rows: { n?: number | string | null }[]) =>
-      rows.reduce((sum, row) => sum + Number(row.n ?? 0), 0);
-    const counts = await Promise.all([
-      hours
-        ? this.db('workflow_failure_hours')
-            .where({ failure_group: failureGroup })
-            .andWhere('hour_ms', '>=', hours[0])
-            .andWhere('hour_ms', '<', hours[1])
-            .sum({ n: 'failures' })
-        : [],
-      ...partial.flatMap(([from, to]) => [
+    const parts: Knex.QueryBuilder[] = [];
+    if (hours) {
+      parts.push(
+        this.db('workflow_failure_hours')
+          .where({ failure_group: failureGroup })
+          .andWhere('hour_ms', '>=', hours[0])
+          .andWhere('hour_ms', '<', hours[1])
+          .select(this.db.raw('sum(failures) as n')),
+      );
+    }
+    for (const [from, to] of partial) {
+      parts.push(
         this.db('workflow_runs')
           .where({ failure_group: failureGroup })
           .andWhere('failed_at_ms', '>=', from)
           .andWhere('failed_at_ms', '<', to)
-          .count({ n: '*' }),
+          .select(this.db.raw('count(*) as n')),
         this.db('workflow_dlq_entries')
           .where({ failure_group: failureGroup, run_known: false })
           .andWhere('created_at_ms', '>=', from)
           .andWhere('created_at_ms', '<', to)
-          .count({ n: '*' }),
-      ]),
-    ]);
-    return counts.reduce((sum, rows) => sum + total(rows as any[]), 0);
+          .select(this.db.raw('count(*) as n')),
+      );
+    }
+    if (parts.length === 0) return 0;
+    // One round trip for all the parts.
+    const compiled = parts.map(part => part.toSQL());
+    const result = await this.db.raw(
+      `SELECT sum(n) AS n FROM (${compiled
+        .map(c => c.sql)
+        .join(' UNION ALL ')}) AS counted`,
+      compiled.flatMap(c => [...c.bindings]),
+    );
+    const [row] = this.postgres ? result.rows : result;
+    return Number(row?.n ?? 0);
   }
 
   async version(): Promise<string> {

@@ -25,7 +25,7 @@ const BUCKETS = 24;
 const MAX_GROUPS = 100;
 const EXAMPLE_RUNS = 5;
 const GROUP_DLQ_IDS = 50;
-const GROUP_FAILURES = 200;
+const GROUP_FAILURES = 100;
 
 export interface TriageServiceOptions {
   triage: TriageStore;

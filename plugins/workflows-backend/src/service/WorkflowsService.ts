@@ -60,6 +60,9 @@ export class WorkflowsService {
     }
   >();
 
+  private refreshQueue: Promise<unknown> = Promise.resolve();
+  private readonly nextFireTimes = new Map<string, string | null>();
+
   constructor(
     private readonly options: {
       workflows: WorkflowDefinitionStore;
@@ -95,7 +98,7 @@ export class WorkflowsService {
       const window = figures[i];
       const stats: WorkflowStats = {
         lastRun: lastRuns.get(workflow.id) ?? null,
-        nextRunAt: nextFireTime(workflow.schedule, now),
+        nextRunAt: this.nextRunAt(workflow.schedule, now),
         runs7d: window.finished,
         successRate7d:
           window.finished > 0 ? window.succeeded / window.finished : null,
@@ -105,15 +108,29 @@ export class WorkflowsService {
     });
   }
 
+  /** The next fire time, computed again only once it has passed. */
+  private nextRunAt(schedule: WorkflowSummary['schedule'], now: Date) {
+    if (!schedule) return null;
+    const key = `${schedule.timezone} ${schedule.cron}`;
+    const known = this.nextFireTimes.get(key);
+    if (known && Date.parse(known) > now.getTime()) return known;
+    const next = nextFireTime(schedule, now);
+    this.nextFireTimes.set(key, next);
+    return next;
+  }
+
   private windowFigures(workflowId: string, now: Date) {
     const cached = this.windowFiguresCache.get(workflowId);
     if (!cached) return this.readWindowFigures(workflowId, now).value;
     if (now.getTime() - cached.at >= cached.freshMs && !cached.refreshing) {
-      // Stale: answer with what is there while one read replaces it.
-      const next = this.readWindowFigures(workflowId, now, cached);
-      cached.refreshing = next.value.catch(() => {
-        cached.refreshing = undefined;
-      });
+      // Stale: answer with what is there while one read replaces it. The
+      // workflows go stale together; their reads queue up one after the
+      // other rather than loading the database all at once.
+      cached.refreshing = this.refreshQueue = this.refreshQueue.then(() =>
+        this.readWindowFigures(workflowId, now, cached).value.catch(() => {
+          cached.refreshing = undefined;
+        }),
+      );
     }
     return cached.value;
   }
