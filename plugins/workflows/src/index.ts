@@ -13,6 +13,7 @@ export {
 } from './plugin';
 export { isWorkflowAvailable } from './components/EntityWorkflowContent/isWorkflowAvailable';
 export { workflowsApiRef } from './api/WorkflowsApi';
+export { formatFireTime } from './components/SchedulesPage/formatFireTime';
 export type {
   HealthRecheckOptions,
   RunLogDownload,

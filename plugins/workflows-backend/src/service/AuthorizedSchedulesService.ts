@@ -17,6 +17,7 @@ import {
 import type { ScheduleTarget } from '../schedules/scheduleTarget';
 import type { CallerContext } from './AuthorizedWorkflowsService';
 import { PlannedSave, SchedulesService } from './SchedulesService';
+import { auditedMutation } from './auditedMutation';
 import { WorkflowAuthorizer } from './WorkflowAuthorizer';
 
 type ScheduleAction = 'create' | 'update' | 'delete' | 'pause' | 'resume';
@@ -77,28 +78,21 @@ export class AuthorizedSchedulesService {
   }
 
   /** Runs a mutation inside its audit event: success or failure, once. */
-  private async audited<T>(
+  private audited<T>(
     caller: CallerContext,
     action: ScheduleAction,
     scheduleId: string,
     run: (meta: ScheduleAuditMeta) => Promise<T>,
   ): Promise<T> {
-    const event = await this.auditor.createEvent({
-      eventId: 'workflow-schedule-change',
-      severityLevel: 'medium',
-      request: caller.request,
-      meta: { action, scheduleId },
-    });
     // Filled in as the operation learns more.
     const meta: ScheduleAuditMeta = { action, scheduleId };
-    try {
-      const result = await run(meta);
-      await event.success({ meta });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error, meta });
-      throw error;
-    }
+    return auditedMutation(
+      this.auditor,
+      caller,
+      'workflow-schedule-change',
+      meta,
+      run,
+    );
   }
 
   private static describe(plan: PlannedSave, meta: ScheduleAuditMeta) {

@@ -8,6 +8,7 @@ import {
   workflowRegisterPermission,
 } from '@internal/plugin-workflows-common';
 import type { CallerContext } from './AuthorizedWorkflowsService';
+import { auditedMutation } from './auditedMutation';
 import { WorkflowAuthorizer } from './WorkflowAuthorizer';
 
 /** What an audit event records: the id and what happened, never the request body. */
@@ -34,27 +35,20 @@ export class AuthorizedWorkflowRegistrationService {
     this.authorizer = new WorkflowAuthorizer(permissions);
   }
 
-  private async audited<T>(
+  private audited<T>(
     caller: CallerContext,
     action: 'register' | 'unregister',
     workflowId: string,
     run: (meta: RegistrationAuditMeta) => Promise<T>,
   ): Promise<T> {
-    const event = await this.auditor.createEvent({
-      eventId: 'workflow-registration',
-      severityLevel: 'medium',
-      request: caller.request,
-      meta: { action, workflowId },
-    });
     const meta: RegistrationAuditMeta = { action, workflowId };
-    try {
-      const result = await run(meta);
-      await event.success({ meta });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error, meta });
-      throw error;
-    }
+    return auditedMutation(
+      this.auditor,
+      caller,
+      'workflow-registration',
+      meta,
+      run,
+    );
   }
 
   async register(

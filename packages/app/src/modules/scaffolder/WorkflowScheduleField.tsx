@@ -1,9 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { workflowsApiRef } from '@internal/plugin-workflows';
-import type {
-  ScheduleFireTime,
-  SchedulePreviewResponse,
-} from '@internal/plugin-workflows-common';
+import { formatFireTime, workflowsApiRef } from '@internal/plugin-workflows';
+import type { SchedulePreviewResponse } from '@internal/plugin-workflows-common';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
@@ -24,28 +21,6 @@ export interface WorkflowScheduleValue {
 
 /** Waits for typing to pause before asking the backend. */
 const PREVIEW_DELAY_MS = 400;
-
-/**
- * "Wed, Dec 2, 2026, 09:00 UTC": the wall time in the schedule's zone, in
- * the reader's locale; the backend's wall time when the browser lacks the zone.
- */
-function formatFireTime(fire: ScheduleFireTime, timezone: string): string {
-  try {
-    return new Intl.DateTimeFormat(undefined, {
-      timeZone: timezone,
-      weekday: 'short',
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    }).format(new Date(fire.at));
-  } catch {
-    return fire.local;
-  }
-}
 
 /** Cron and zone inputs with the backend's preview of the schedule. */
 export function WorkflowScheduleField(
