@@ -103,6 +103,25 @@ interface ExampleRun {
   error_signature: string | null;
 }
 
+/** A row of the bucket queries, as either driver returns it. */
+interface BucketRow {
+  failure_group: string;
+  workflow_id: string;
+  bucket: number | string;
+  n: number | string;
+  in_dlq: number | string;
+}
+
+/** A row of the details statement: JSON columns parsed (pg) or as text (SQLite). */
+interface DetailRow {
+  failure_group: string;
+  examples: unknown;
+  runs_first_ms: number | string | null;
+  newest_orphan: unknown;
+  orphans_first_ms: number | string | null;
+  dlq_ids: unknown;
+}
+
 interface OrphanEntry {
   workflow_id: string;
   created_at_ms: number | string;
@@ -139,7 +158,7 @@ export class KnexTriageStore implements TriageStore {
       ranges: Range[],
       column: string,
       query: (range: Range) => Knex.QueryBuilder,
-    ): Promise<any[]> => {
+    ): Promise<BucketRow[]> => {
       const parts = ranges.map(([from, to]) =>
         query([from, to])
           .where(column, '>=', from)
@@ -323,7 +342,7 @@ export class KnexTriageStore implements TriageStore {
         groups: JSON.stringify(failureGroups),
       },
     );
-    const rows: any[] = pg ? result.rows : result;
+    const rows: DetailRow[] = pg ? result.rows : result;
     const details: FailureGroupDetails[] = [];
     for (const row of rows) {
       const runs = jsonColumn<ExampleRun>(row.examples);
