@@ -149,15 +149,49 @@ export const dlqActionSchema = z.enum([
   'delete',
 ]);
 
-export const dlqActionRequestSchema = z.object({
-  action: dlqActionSchema,
-  dlqIds: z
-    .array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'a DLQ id'))
-    .min(1, 'select at least one dead letter entry')
-    .max(1000),
-  /** Resume and restart only: overrides the retries of the new run's steps. */
-  retries: z.number().int().min(0).max(10).optional(),
+/** Resume and restart only: overrides the retries of the new run's steps. */
+export const dlqRetriesSchema = z.number().int().min(0).max(10);
+
+/** Entries of one group still in a dead letter queue, a page at a time. */
+export const dlqGroupSelectionSchema = z.object({
+  groupId: z.string().min(1),
+  /** The window the operator looked at: from inclusive, to exclusive. */
+  from: isoTime,
+  to: isoTime,
+  /** `nextCursor` of the previous page; absent for the first page. */
+  after: z.string().min(1).optional(),
 });
+
+export const dlqActionRequestSchema = z
+  .object({
+    action: dlqActionSchema,
+    /** An explicit selection. */
+    dlqIds: z
+      .array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'a DLQ id'))
+      .min(1, 'select at least one dead letter entry')
+      .max(1000)
+      .optional(),
+    /** Or every entry of a group in the DLQ, however many the page lists. */
+    group: dlqGroupSelectionSchema.optional(),
+    retries: dlqRetriesSchema.optional(),
+  })
+  .superRefine((request, ctx) => {
+    if (!request.dlqIds && !request.group) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['dlqIds'],
+        message:
+          'select at least one dead letter entry (dlqIds) or a whole group (group)',
+      });
+    }
+    if (request.dlqIds && request.group) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['group'],
+        message: 'give either dlqIds or group, not both',
+      });
+    }
+  });
 
 export const dlqActionOutcomeSchema = z.object({
   dlqId: z.string(),
@@ -173,6 +207,10 @@ export const dlqActionResponseSchema = z.object({
   outcomes: z.array(dlqActionOutcomeSchema),
   succeeded: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  /** Group selections: the cursor of the next page, null after the last. */
+  nextCursor: z.string().nullable().optional(),
+  /** Group selections: the group's entries in the DLQ from this page on, counted before acting. */
+  groupPending: z.number().int().nonnegative().optional(),
 });
 
 export type FailureCauseKind = z.infer<typeof failureCauseKindSchema>;
@@ -188,5 +226,6 @@ export type TriageGroupFailuresResponse = z.infer<
 >;
 export type DlqAction = z.infer<typeof dlqActionSchema>;
 export type DlqActionRequest = z.infer<typeof dlqActionRequestSchema>;
+export type DlqGroupSelection = z.infer<typeof dlqGroupSelectionSchema>;
 export type DlqActionOutcome = z.infer<typeof dlqActionOutcomeSchema>;
 export type DlqActionResponse = z.infer<typeof dlqActionResponseSchema>;

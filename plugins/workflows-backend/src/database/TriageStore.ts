@@ -4,6 +4,7 @@ import type {
   RunStatus,
   TriageFailure,
 } from '@internal/plugin-workflows-common';
+import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 
 /** A window [fromMs, toMs) and the workflows the caller may read. */
@@ -36,6 +37,29 @@ export interface FailureGroupDetails {
   dlqIds: string[];
 }
 
+/** One page of a group's entries still in a dead letter queue, oldest first. */
+export interface GroupDlqPage {
+  dlqIds: string[];
+  /** Where the next page starts; null when this page holds the last entry. */
+  nextCursor: string | null;
+  /** The entries from this page on, this page included. */
+  pending: number;
+}
+
+/** A `groupDlqPage` cursor: the creation time and id of the last entry handed out. */
+function parseDlqCursor(cursor: string): {
+  createdAtMs: number;
+  dlqId: string;
+} {
+  const match = /^(\d{1,16}):([A-Za-z0-9._-]+)$/.exec(cursor);
+  if (!match) {
+    throw new InputError(
+      'Invalid body: group.after is not a cursor this server handed out',
+    );
+  }
+  return { createdAtMs: Number(match[1]), dlqId: match[2] };
+}
+
 /** Reads failures grouped by cause: failed runs, and DLQ entries without a run here. */
 export interface TriageStore {
   failureBuckets(
@@ -56,6 +80,16 @@ export interface TriageStore {
     totalCount: number;
     workflowId?: string;
   }>;
+  /**
+   * Every entry of a group in a DLQ in the window, a page at a time after
+   * `after` (a previous page's `nextCursor`), however many the group holds.
+   */
+  groupDlqPage(
+    failureGroup: string,
+    window: Omit<TriageWindow, 'workflowIds'>,
+    after: string | undefined,
+    limit: number,
+  ): Promise<GroupDlqPage>;
   /**
    * Moves with every change the triage counts (kept by the same triggers as
    * the hourly counts): while it stands still, a computed answer holds.
@@ -449,6 +483,52 @@ export class KnexTriageStore implements TriageStore {
       items,
       totalCount,
       workflowId: rows[0]?.workflow_id,
+    };
+  }
+
+  async groupDlqPage(
+    failureGroup: string,
+    window: Omit<TriageWindow, 'workflowIds'>,
+    after: string | undefined,
+    limit: number,
+  ): Promise<GroupDlqPage> {
+    const start = after === undefined ? undefined : parseDlqCursor(after);
+    // The partial index on in-DLQ entries serves both reads.
+    const inWindow = () => {
+      const query = this.db('workflow_dlq_entries')
+        .where({ failure_group: failureGroup, state: 'in-dlq' })
+        .andWhere('created_at_ms', '>=', window.fromMs)
+        .andWhere('created_at_ms', '<', window.toMs);
+      if (start) {
+        query.andWhereRaw('(created_at_ms, dlq_id) > (?, ?)', [
+          start.createdAtMs,
+          start.dlqId,
+        ]);
+      }
+      return query;
+    };
+    const [rows, counted] = await Promise.all([
+      inWindow()
+        .orderBy([
+          { column: 'created_at_ms', order: 'asc' },
+          { column: 'dlq_id', order: 'asc' },
+        ])
+        .limit(limit + 1)
+        .select<{ dlq_id: string; created_at_ms: number | string }[]>(
+          'dlq_id',
+          'created_at_ms',
+        ),
+      inWindow().count<{ n: number | string }[]>({ n: '*' }),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      dlqIds: page.map(row => row.dlq_id),
+      nextCursor:
+        rows.length > limit && last
+          ? `${Number(last.created_at_ms)}:${last.dlq_id}`
+          : null,
+      pending: Number(counted[0]?.n ?? 0),
     };
   }
 }

@@ -2,7 +2,7 @@ import {
   AuditorService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   DlqActionRequest,
   DlqActionResponse,
@@ -89,7 +89,28 @@ export class AuthorizedTriageService {
     caller: CallerContext,
     request: DlqActionRequest,
   ): Promise<DlqActionResponse> {
-    const dlqIds = [...new Set(request.dlqIds)];
+    const page = request.group
+      ? await this.service.groupDlqPage(request.group)
+      : undefined;
+    if (page && page.dlqIds.length === 0 && !request.group?.after) {
+      throw new InputError(
+        'Invalid body: no entry of this group is in a dead letter queue in this window',
+      );
+    }
+    const dlqIds = page ? page.dlqIds : [...new Set(request.dlqIds)];
+    const pageFields = page
+      ? { nextCursor: page.nextCursor, groupPending: page.pending }
+      : {};
+    if (dlqIds.length === 0) {
+      // A later page of a group that emptied meanwhile: nothing left to do.
+      return {
+        action: request.action,
+        outcomes: [],
+        succeeded: 0,
+        failed: 0,
+        ...pageFields,
+      };
+    }
     const event = await this.auditor.createEvent({
       eventId: 'workflow-dlq-action',
       severityLevel: 'medium',
@@ -97,6 +118,7 @@ export class AuthorizedTriageService {
       meta: {
         action: request.action,
         dlqIds,
+        group: request.group ?? null,
         retries: request.retries ?? null,
       },
     });
@@ -158,7 +180,7 @@ export class AuthorizedTriageService {
       } else {
         await event.success({ meta });
       }
-      return response;
+      return { ...response, ...pageFields };
     } catch (error) {
       await event.fail({
         error: error as Error,

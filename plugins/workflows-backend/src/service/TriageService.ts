@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import type {
   DlqActionRequest,
+  DlqGroupSelection,
   DlqActionResponse,
   TriageGroup,
   TriageGroupFailuresResponse,
@@ -10,7 +11,7 @@ import type {
 } from '@internal/plugin-workflows-common';
 import type { DlqStore, StoredDlqEntry } from '../database/DlqStore';
 import type { RunStore } from '../database/RunStore';
-import type { TriageStore } from '../database/TriageStore';
+import type { GroupDlqPage, TriageStore } from '../database/TriageStore';
 import type { QStashGateway } from '../qstash/QStashGateway';
 import { DlqActions } from '../triage/DlqActions';
 import { errorSignature } from '../triage/errorSignature';
@@ -26,6 +27,8 @@ const MAX_GROUPS = 100;
 const EXAMPLE_RUNS = 5;
 const GROUP_DLQ_IDS = 50;
 const GROUP_FAILURES = 100;
+/** Entries of a whole-group action per request: one bulk call's worth. */
+export const GROUP_ACTION_PAGE = 100;
 
 export interface TriageServiceOptions {
   triage: TriageStore;
@@ -236,6 +239,17 @@ export class TriageService {
         GROUP_FAILURES,
       );
     return { response: { groupId, items, totalCount }, workflowId };
+  }
+
+  /** The next page of a group's entries in the DLQ, for a whole-group action. */
+  async groupDlqPage(selection: DlqGroupSelection): Promise<GroupDlqPage> {
+    const { fromMs, toMs } = triageWindow(selection, this.now());
+    return this.options.triage.groupDlqPage(
+      selection.groupId,
+      { fromMs, toMs },
+      selection.after,
+      GROUP_ACTION_PAGE,
+    );
   }
 
   /** The mirrored entries of a selection, to check permissions on their workflows. */

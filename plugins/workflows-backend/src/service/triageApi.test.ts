@@ -127,13 +127,25 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
         .send(body),
   });
 
-  /** Upstash's own view of the workflow DLQ. */
+  /** Upstash's own view of the workflow DLQ, every page of it. */
   const qstashDlqIds = async () => {
-    const response = await fetch(`${qstash.url}/v2/workflows/dlq`, {
-      headers: { authorization: `Bearer ${qstash.token}` },
-    });
-    const body = (await response.json()) as { messages: { dlqId: string }[] };
-    return body.messages.map(m => m.dlqId);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await fetch(
+        `${qstash.url}/v2/workflows/dlq${
+          cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''
+        }`,
+        { headers: { authorization: `Bearer ${qstash.token}` } },
+      );
+      const body = (await response.json()) as {
+        messages: { dlqId: string }[];
+        cursor?: string;
+      };
+      ids.push(...body.messages.map(m => m.dlqId));
+      cursor = body.cursor || undefined;
+    } while (cursor);
+    return ids;
   };
 
   const sync = () => captured.scheduler!.triggerTask('workflows-run-sync');
@@ -533,5 +545,87 @@ describe.each(databases.eachSupportedId())('triage API on %p', databaseId => {
       .get(`/api/workflows/triage/groups/${group!.groupId}/failures`)
       .set('Authorization', auth());
     expect(failures.status).toBe(403);
+  });
+
+  it('acts on every entry of a group in the DLQ, past the listed 100, page by page', async () => {
+    // More failures than the group's failures list shows.
+    for (let i = 0; i < 105; i += 15) {
+      await Promise.all(
+        Array.from({ length: Math.min(15, 105 - i) }, triggerFailingRun),
+      );
+    }
+    await sync();
+    const { triage, group } = await groupOf();
+    const listed = await failuresOf(group!.groupId);
+    expect(listed.items).toHaveLength(100);
+    expect(group!.inDlqCount).toBeGreaterThanOrEqual(105);
+    const inQStash = (await qstashDlqIds()).length;
+    expect(inQStash).toBeGreaterThanOrEqual(105);
+    const selection = {
+      groupId: group!.groupId,
+      from: triage.from,
+      to: triage.to,
+    };
+
+    const refused = await request(denied.server)
+      .post('/api/workflows/dlq/actions')
+      .set('Authorization', auth())
+      .send({ action: 'delete', group: selection });
+    expect(refused.status).toBe(403);
+    expect((await qstashDlqIds()).length).toBe(inQStash);
+
+    const handled: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    let firstPending: number | undefined;
+    do {
+      const response = await api().act({
+        action: 'delete',
+        group: { ...selection, after },
+      });
+      expect(response.status).toBe(200);
+      const body = dlqActionResponseSchema.parse(response.body);
+      firstPending ??= body.groupPending;
+      expect(body.failed).toBe(0);
+      handled.push(...body.outcomes.map(o => o.dlqId));
+      after = body.nextCursor ?? undefined;
+      pages += 1;
+    } while (after && pages < 10);
+
+    expect(pages).toBe(Math.ceil(group!.inDlqCount / 100));
+    expect(firstPending).toBe(group!.inDlqCount);
+    expect(new Set(handled).size).toBe(group!.inDlqCount);
+    expect(await qstashDlqIds()).toEqual(expect.not.arrayContaining(handled));
+    expect((await qstashDlqIds()).length).toBe(inQStash - handled.length);
+    const after2 = await groupOf();
+    expect(after2.group!.inDlqCount).toBe(0);
+
+    const events = audit.filter(
+      e =>
+        e.eventId === 'workflow-dlq-action' &&
+        (e.meta.group as { groupId?: string } | null)?.groupId ===
+          group!.groupId,
+    );
+    expect(events.filter(e => e.outcome === 'succeeded')).toHaveLength(pages);
+
+    // Nothing of the group is left: the selection is empty and refused.
+    const empty = await api().act({ action: 'delete', group: selection });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toContain(
+      'no entry of this group is in a dead letter queue',
+    );
+    const badCursor = await api().act({
+      action: 'delete',
+      group: { ...selection, after: 'not-a-cursor' },
+    });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.message).toContain('group.after');
+    const both = await api().act({
+      action: 'delete',
+      dlqIds: ['dlq_1'],
+      group: selection,
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toContain('not both');
   });
 });

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  dlqActionRequestSchema,
+  dlqRetriesSchema,
   type DlqAction,
   type DlqActionResponse,
 } from '@internal/plugin-workflows-common';
@@ -21,7 +21,7 @@ import { DLQ_ACTIONS, entriesText } from './dlqActions';
 function retriesProblem(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  const result = dlqActionRequestSchema.shape.retries.safeParse(
+  const result = dlqRetriesSchema.safeParse(
     /^\d+$/.test(trimmed) ? Number(trimmed) : NaN,
   );
   return result.success ? undefined : 'A whole number from 0 to 10';
