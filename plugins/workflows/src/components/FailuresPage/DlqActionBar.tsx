@@ -20,6 +20,7 @@ export function DlqActionBar({
   workflowId,
   selectedSources,
   availableSources,
+  wholeGroupCount,
   onAction,
 }: {
   workflowId: string;
@@ -27,15 +28,19 @@ export function DlqActionBar({
   selectedSources: DlqSource[];
   /** The DLQ of each entry that can be selected. */
   availableSources: DlqSource[];
+  /** Set when the whole group in the DLQ is selected, listed or not. */
+  wholeGroupCount?: number;
   onAction: (action: DlqAction) => void;
 }) {
   const { deniedReason } = usePermissionGate(
     workflowDlqManagePermission,
     workflowId,
   );
-  const count = selectedSources.length;
-  const mixed = new Set(selectedSources).size > 1;
-  const actions = actionsFor(count ? selectedSources : availableSources);
+  const count = wholeGroupCount ?? selectedSources.length;
+  // A whole group may hold entries not listed: their queues are not known here.
+  const sources = wholeGroupCount ? availableSources : selectedSources;
+  const mixed = new Set(sources).size > 1;
+  const actions = actionsFor(count ? sources : availableSources);
   return (
     <Stack spacing={1} component="section" aria-label="Dead letter actions">
       <Stack direction="row" flexWrap="wrap" gap={1} alignItems="center">

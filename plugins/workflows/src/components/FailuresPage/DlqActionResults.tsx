@@ -11,6 +11,9 @@ import Typography from '@mui/material/Typography';
 import { useRunPath } from '../shared/links';
 import { DLQ_ACTIONS } from './dlqActions';
 
+/** Rows of outcomes listed; every failure is listed whatever their number. */
+const SHOWN_OUTCOMES = 50;
+
 /** What an action did to each entry: the successes and the failures side by side. */
 export function DlqActionResults({
   response,
@@ -23,6 +26,13 @@ export function DlqActionResults({
 }) {
   const runPath = useRunPath();
   const { label } = DLQ_ACTIONS[response.action];
+  // Failures first; a whole group's hundreds of successes are counted, not all listed.
+  const ordered = [
+    ...response.outcomes.filter(o => !o.ok),
+    ...response.outcomes.filter(o => o.ok),
+  ];
+  const shown = ordered.slice(0, Math.max(SHOWN_OUTCOMES, response.failed));
+  const hidden = ordered.length - shown.length;
   return (
     <Alert
       severity={response.failed > 0 ? 'warning' : 'success'}
@@ -47,7 +57,7 @@ export function DlqActionResults({
           </TableRow>
         </TableHead>
         <TableBody>
-          {response.outcomes.map(outcome => (
+          {shown.map(outcome => (
             <TableRow
               key={outcome.dlqId}
               data-testid={`outcome-${outcome.dlqId}`}
@@ -96,6 +106,11 @@ export function DlqActionResults({
           ))}
         </TableBody>
       </Table>
+      {hidden > 0 && (
+        <Typography variant="caption" color="text.secondary" component="p">
+          And {hidden} more {hidden === 1 ? 'entry' : 'entries'} done.
+        </Typography>
+      )}
     </Alert>
   );
 }

@@ -397,6 +397,124 @@ describe('FailuresPage', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
+  describe('a whole group, past the listed entries', () => {
+    const bigGroup = { ...telegram, inDlqCount: 130 };
+    const outcomesFor = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        dlqId: `dlq-page-${from + i}`,
+        ok: true,
+        workflowRunId: null,
+        error: null,
+      }));
+
+    const chooseWholeGroupAndDelete = async () => {
+      await renderAt('/failures?window=24h&group=grp_telegram');
+      const table = await screen.findByRole('table', {
+        name: 'Failures of this group',
+      });
+      await userEvent.click(
+        within(table).getByRole('checkbox', {
+          name: 'Select all entries in the DLQ',
+        }),
+      );
+      expect(
+        screen.getByText(/this group has 130 in the DLQ in this window/),
+      ).toBeVisible();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Select all 130' }),
+      );
+      expect(screen.getByText('130 entries selected')).toBeVisible();
+      expect(
+        screen.getByText(
+          /All 130 entries of this group in the DLQ are selected/,
+        ),
+      ).toBeVisible();
+      const remove = screen.getByRole('button', { name: 'Delete' });
+      await waitFor(() => expect(remove).toBeEnabled());
+      await userEvent.click(remove);
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Delete all 130 entries of this group in the DLQ?',
+      });
+      expect(dialog).toHaveTextContent(/100 at a time, oldest first/);
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Delete all 130' }),
+      );
+    };
+
+    it('acts on every page of the group and counts what the list does not show', async () => {
+      serveTriage(() => [bigGroup]);
+      serveFailures({ grp_telegram: telegramFailures });
+      const posted: { group?: { after?: string; groupId: string } }[] = [];
+      server.use(
+        http.post(`${API_URL}/dlq/actions`, async ({ request }) => {
+          const body = (await request.json()) as (typeof posted)[number];
+          posted.push(body);
+          const first = !body.group?.after;
+          return HttpResponse.json({
+            action: 'delete',
+            outcomes: first ? outcomesFor(0, 100) : outcomesFor(100, 30),
+            succeeded: first ? 100 : 30,
+            failed: 0,
+            nextCursor: first ? '1700000000000:dlq-page-99' : null,
+            groupPending: first ? 130 : 30,
+          });
+        }),
+      );
+      await chooseWholeGroupAndDelete();
+
+      const results = await screen.findByRole('status', {
+        name: 'Results of Delete',
+      });
+      expect(results).toHaveTextContent('Delete: 130 succeeded, 0 failed');
+      expect(results).toHaveTextContent('And 80 more entries done.');
+      expect(posted).toHaveLength(2);
+      expect(posted[0]).toMatchObject({
+        action: 'delete',
+        group: { groupId: 'grp_telegram' },
+      });
+      expect(posted[0].group!.after).toBeUndefined();
+      expect(posted[0]).not.toHaveProperty('dlqIds');
+      expect(posted[1].group!.after).toBe('1700000000000:dlq-page-99');
+    });
+
+    it('shows what the first pages did when a later page is refused', async () => {
+      serveTriage(() => [bigGroup]);
+      serveFailures({ grp_telegram: telegramFailures });
+      server.use(
+        http.post(`${API_URL}/dlq/actions`, async ({ request }) => {
+          const body = (await request.json()) as { group?: { after?: string } };
+          if (body.group?.after) {
+            return HttpResponse.json(
+              {
+                error: {
+                  name: 'NotAllowedError',
+                  message: 'Missing permission workflows.dlq.manage',
+                },
+              },
+              { status: 403 },
+            );
+          }
+          return HttpResponse.json({
+            action: 'delete',
+            outcomes: outcomesFor(0, 100),
+            succeeded: 100,
+            failed: 0,
+            nextCursor: '1700000000000:dlq-page-99',
+            groupPending: 130,
+          });
+        }),
+      );
+      await chooseWholeGroupAndDelete();
+      const results = await screen.findByRole('status', {
+        name: 'Results of Delete',
+      });
+      expect(results).toHaveTextContent('Delete: 100 succeeded, 0 failed');
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        /Stopped after 100 entries: .*workflows\.dlq\.manage.*The rest of the group is still in the DLQ/,
+      );
+    });
+  });
+
   it('offers redeliver and delete for message entries, and no retries to delete', async () => {
     serveTriage(() => [telegram]);
     serveFailures({

@@ -6,10 +6,11 @@ import type {
   TriageGroup,
 } from '@internal/plugin-workflows-common';
 import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { TriageWindow } from '../../hooks/triageWindow';
+import { triageRange, type TriageWindow } from '../../hooks/triageWindow';
 import { useTriageGroupFailures } from '../../hooks/useTriage';
 import { errorMessage, LoadError } from '../shared/errors';
 import { DlqActionBar } from './DlqActionBar';
@@ -34,7 +35,11 @@ export function GroupFailures({
   const failures = useTriageGroupFailures(group.groupId, timeWindow);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<DlqAction>();
-  const [results, setResults] = useState<DlqActionResponse>();
+  const [wholeGroup, setWholeGroup] = useState(false);
+  const [results, setResults] = useState<{
+    response: DlqActionResponse;
+    stopped?: string;
+  }>();
 
   if (failures.loading) return <Progress />;
   if (!failures.value) {
@@ -52,10 +57,19 @@ export function GroupFailures({
   // Entries that left the DLQ since they were ticked drop out of the selection.
   const selectedIds = [...selected].filter(id => sourceOf.has(id));
 
-  const done = (response: DlqActionResponse) => {
+  const listedAll = sourceOf.size > 0 && selectedIds.length === sourceOf.size;
+  // The list holds the newest failures only; the DLQ may hold more of them.
+  const moreInDlq = group.inDlqCount > sourceOf.size;
+  const chooseSelected = (next: Set<string>) => {
+    setWholeGroup(false);
+    setSelected(next);
+  };
+
+  const done = (response: DlqActionResponse, stopped?: string) => {
     setPending(undefined);
-    setResults(response);
+    setResults({ response, stopped });
     setSelected(new Set());
+    setWholeGroup(false);
     failures.reload();
     onActed();
   };
@@ -64,10 +78,16 @@ export function GroupFailures({
     <Stack spacing={2}>
       {results && (
         <DlqActionResults
-          response={results}
+          response={results.response}
           workflowId={group.workflowId}
           onDismiss={() => setResults(undefined)}
         />
+      )}
+      {results?.stopped && (
+        <Alert severity="error" role="alert">
+          Stopped after {results.response.outcomes.length} entries:{' '}
+          {results.stopped}. The rest of the group is still in the DLQ.
+        </Alert>
       )}
       {failures.refreshError && (
         <Alert severity="warning">
@@ -80,6 +100,7 @@ export function GroupFailures({
           workflowId={group.workflowId}
           selectedSources={selectedIds.map(id => sourceOf.get(id)!)}
           availableSources={[...sourceOf.values()]}
+          wholeGroupCount={wholeGroup ? group.inDlqCount : undefined}
           onAction={setPending}
         />
       ) : (
@@ -88,11 +109,32 @@ export function GroupFailures({
           to resume, restart or delete.
         </Typography>
       )}
+      {listedAll && moreInDlq && (
+        <Alert severity="info" sx={{ alignItems: 'center' }}>
+          {wholeGroup ? (
+            <>
+              All {group.inDlqCount} entries of this group in the DLQ are
+              selected, also those not listed below.{' '}
+              <Button size="small" onClick={() => chooseSelected(new Set())}>
+                Clear selection
+              </Button>
+            </>
+          ) : (
+            <>
+              The {sourceOf.size} entries listed below are selected; this group
+              has {group.inDlqCount} in the DLQ in this window.{' '}
+              <Button size="small" onClick={() => setWholeGroup(true)}>
+                Select all {group.inDlqCount}
+              </Button>
+            </>
+          )}
+        </Alert>
+      )}
       <FailuresTable
         items={items}
         workflowId={group.workflowId}
         selected={new Set(selectedIds)}
-        onSelectedChange={setSelected}
+        onSelectedChange={chooseSelected}
       />
       {totalCount > items.length && (
         <Typography variant="caption" color="text.secondary">
@@ -102,7 +144,14 @@ export function GroupFailures({
       )}
       <DlqActionDialog
         action={pending}
-        dlqIds={selectedIds}
+        target={
+          wholeGroup
+            ? {
+                group: { groupId: group.groupId, ...triageRange(timeWindow) },
+                count: group.inDlqCount,
+              }
+            : { dlqIds: selectedIds }
+        }
         onClose={() => setPending(undefined)}
         onDone={done}
       />
