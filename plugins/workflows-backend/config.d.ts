@@ -11,6 +11,11 @@ export interface Config {
      * under <runnerBaseUrl>/runners/<id>). Default: the backend's external URL.
      */
     runnerBaseUrl?: string;
+    /**
+     * On SIGTERM, how long to wait for runner steps in flight before
+     * stopping; new deliveries get 503 meanwhile. Default 15.
+     */
+    runnerDrainSeconds?: number;
     /** The QStash this backend publishes to and receives from. */
     qstash?: {
       /** Default https://qstash.upstash.io; must match the token's region. */

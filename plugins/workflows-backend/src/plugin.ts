@@ -15,6 +15,7 @@ import { KnexWorkflowDefinitionStore } from './database/WorkflowDefinitionStore'
 import { ensureDefaultSchedules } from './runners/defaultSchedules';
 import { DeliveryGuard } from './runners/deliveryGuard';
 import { readQStashConnection } from './runners/qstashConnection';
+import { DeliveryDrain } from './runners/deliveryDrain';
 import { RunnerHost } from './runners/RunnerHost';
 import { KnexRunStore } from './database/RunStore';
 import { UpstashQStashGateway } from './qstash/UpstashQStashGateway';
@@ -39,6 +40,9 @@ import { readTrackedWorkflows } from './service/trackedWorkflows';
 import { WorkflowsService } from './service/WorkflowsService';
 import { readHistorySettings, scheduleHistoryTasks } from './sync/historyTasks';
 import { RunSync } from './sync/RunSync';
+
+/** How long a stopping backend waits for runner steps in flight. */
+const DEFAULT_DRAIN_SECONDS = 15;
 
 /**
  * The workflows backend plugin: registry, runs and operations of QStash workflows.
@@ -96,7 +100,9 @@ export const workflowsPlugin = createBackendPlugin({
         const history = readHistorySettings(config);
         const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
 
+        const drain = new DeliveryDrain();
         const host = new RunnerHost({
+          drain,
           connection,
           gateway,
           pluginBaseUrl: (
@@ -121,6 +127,21 @@ export const workflowsPlugin = createBackendPlugin({
           ),
         });
         runners.forEach(runner => host.add(runner));
+        // Plugin shutdown hooks run before the HTTP server and the database
+        // close, so steps in flight can still answer and write their journal.
+        const drainMs =
+          (config.getOptionalNumber('workflows.runnerDrainSeconds') ??
+            DEFAULT_DRAIN_SECONDS) * 1000;
+        lifecycle.addShutdownHook(async () => {
+          const { dropped } = await drain.drain(drainMs);
+          if (dropped > 0) {
+            logger.warn(
+              `Dropped ${dropped} runner deliveries still in flight after ${
+                drainMs / 1000
+              } s; QStash delivers them again`,
+            );
+          }
+        });
 
         // Keeps the workflows registered through the API (unless an id is taken now).
         await store.replaceAll([...host.definitions(), ...tracked]);

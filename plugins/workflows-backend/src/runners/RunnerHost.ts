@@ -17,6 +17,7 @@ import {
   sendRefusal,
   SIGNATURE_HEADER,
 } from './deliveryGuard';
+import { DeliveryDrain } from './deliveryDrain';
 import { withEarlyErrorsReported } from './earlyErrors';
 import { failureColumns } from '../triage/failureColumns';
 import { sendDiscordFailureAlert } from './failureAlert';
@@ -43,6 +44,8 @@ export interface RunnerHostOptions {
   deliveryGuard: DeliveryGuard;
   logger: LoggerService;
   discordWebhookUrl?: string;
+  /** Deliveries in flight, waited for while the backend stops. */
+  drain: DeliveryDrain;
 }
 
 /**
@@ -110,6 +113,10 @@ export class RunnerHost {
     router.post(
       '/runners/:runnerId',
       requireSignatureHeader,
+      (req, res, next) => {
+        this.options.drain.track(req, res);
+        next();
+      },
       express.raw({ type: () => true, limit: MAX_BODY }),
       async (req, res) => {
         const disabled = this.disabledReason();
