@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
+import { readLocalDirectory } from './localDirectory';
 
 /**
  * Lets the catalog take the `file` locations that
@@ -22,7 +23,7 @@ export const catalogModuleLocalWorkflows = createBackendModule({
         locations: catalogLocationsExtensionPoint,
       },
       async init({ config, locations }) {
-        if (config.getOptionalString('workflows.scaffolder.localDirectory')) {
+        if (readLocalDirectory(config)) {
           locations.setAllowedLocationTypes(['url', 'file']);
         }
       },

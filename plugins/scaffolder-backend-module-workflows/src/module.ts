@@ -4,13 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import path from 'node:path';
 import { createCronValidateAction } from './actions/cronValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createRegisterAction } from './actions/register';
 import { createRegisterLocalEntityAction } from './actions/registerLocalEntity';
 import { createScheduleCreateAction } from './actions/scheduleCreate';
 import { WorkflowsApi } from './WorkflowsApi';
+import { readLocalDirectory } from './localDirectory';
 
 /**
  * Scaffolder actions of the "new workflow" template: validate a cron,
@@ -32,12 +32,7 @@ export const scaffolderModuleWorkflows = createBackendModule({
       },
       async init({ scaffolder, config, discovery, auth, catalog }) {
         const api = new WorkflowsApi({ discovery, auth });
-        const configured = config.getOptionalString(
-          'workflows.scaffolder.localDirectory',
-        );
-        const localDirectory = configured
-          ? path.resolve(configured)
-          : undefined;
+        const localDirectory = readLocalDirectory(config);
         const appBaseUrl = (
           config.getOptionalString('app.baseUrl') ?? ''
         ).replace(/\/+$/, '');
