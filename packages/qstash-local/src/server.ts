@@ -3,18 +3,23 @@ import { Server } from 'node:http';
 import { Clock, systemClock } from './clock';
 import { CallbackSender } from './delivery/callbacks';
 import { DeliveryWorker } from './delivery/deliveryWorker';
+import { DeliveryGate } from './delivery/deliveryGate';
 import { Dispatcher } from './delivery/dispatcher';
+import { FlowControlService } from './flowControl/flowControlService';
 import { createApp } from './http/app';
 import { MessageCancellation } from './messages/cancellation';
 import { MessageLog } from './messages/messageLog';
 import { Publisher } from './messages/publisher';
+import { QueueService } from './queues/queueService';
 import { QStashLocalOptions, resolveOptions } from './options';
 import { ScheduleService } from './schedules/scheduleService';
 import { Scheduler } from './schedules/scheduler';
 import { SigningKeys, resolveToken } from './signingKeys';
 import { openDatabase } from './store/database';
 import { Stores } from './store/stores';
+import { UrlGroupService } from './urlGroups/urlGroupService';
 import { WorkflowDlq } from './workflow/workflowDlq';
+import { WorkflowEvents } from './workflow/workflowEvents';
 import { WorkflowRuns } from './workflow/workflowRuns';
 
 /** A running server and its controls. */
@@ -34,6 +39,9 @@ export interface QStashLocal {
   /** Stops timers, ends deliveries in flight (they are retried after a restart) and closes. */
   close(): Promise<void>;
 }
+
+/** Bound on wait-timeout rounds in one `runDue`, against endless wait loops. */
+const MAX_WAIT_ROUNDS = 1000;
 
 function defaultErrorHandler(error: unknown): void {
   process.stderr.write(
@@ -68,6 +76,7 @@ export async function startQStashLocal(
   const messageLog = new MessageLog(stores.logs);
   const dispatcher = new Dispatcher(
     stores.messages,
+    new DeliveryGate(stores),
     clock,
     settings.maxConcurrentDeliveries,
     onError,
@@ -78,10 +87,24 @@ export async function startQStashLocal(
   );
   const cancellation = new MessageCancellation(stores, clock, messageLog);
   const callbacks = new CallbackSender(publisher);
+  const wakeDispatcher = () => dispatcher.wake(clock.now());
+  const queues = new QueueService(stores, clock, cancellation, wakeDispatcher);
+  const urlGroups = new UrlGroupService(stores, clock);
+  const flowControl = new FlowControlService(
+    stores,
+    clock,
+    settings.maxConcurrentDeliveries,
+    wakeDispatcher,
+  );
   const workflowRuns = new WorkflowRuns(stores, clock, cancellation, callbacks);
   const workflowDlq = new WorkflowDlq(stores, clock, publisher, workflowRuns);
-  const schedules = new ScheduleService(stores, clock, publisher, () =>
-    scheduler.refresh(),
+  const workflowEvents = new WorkflowEvents(stores, clock, publisher, onError);
+  const schedules = new ScheduleService(
+    stores,
+    clock,
+    publisher,
+    urlGroups,
+    () => scheduler.refresh(),
   );
   const worker = new DeliveryWorker(
     stores,
@@ -108,6 +131,10 @@ export async function startQStashLocal(
     signingKeys,
     workflowRuns,
     workflowDlq,
+    workflowEvents,
+    queues,
+    urlGroups,
+    flowControl,
     onUnexpectedError: onError,
   });
 
@@ -126,6 +153,7 @@ export async function startQStashLocal(
 
   dispatcher.start(messageId => worker.attempt(messageId));
   scheduler.start(schedules);
+  workflowEvents.start();
 
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
@@ -142,11 +170,21 @@ export async function startQStashLocal(
     async runDue(at?: number) {
       const when = at ?? clock.now();
       scheduler.fire(when);
+      workflowEvents.fireDue(when);
       await dispatcher.runDue(when);
+      // Those deliveries may have started waits that time out by `when` too.
+      for (
+        let round = 0;
+        round < MAX_WAIT_ROUNDS && workflowEvents.fireDue(when) > 0;
+        round++
+      ) {
+        await dispatcher.runDue(when);
+      }
     },
     close() {
       closing ??= (async () => {
         scheduler.stop();
+        workflowEvents.stop();
         worker.stop();
         await dispatcher.close();
         await new Promise<void>(resolve => {

@@ -63,4 +63,8 @@ export interface MessageConfig {
   flowControl?: FlowControl;
   redact?: Redaction;
   workflow?: WorkflowLink;
+  /** Queue the message waits in (FIFO, with the queue's parallelism). */
+  queueName?: string;
+  /** The URL group (topic) whose endpoint this message was fanned out to. */
+  urlGroup?: { name: string; endpointName?: string };
 }

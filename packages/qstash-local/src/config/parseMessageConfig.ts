@@ -184,9 +184,8 @@ const configHeadersSchema = z.object({
   'upstash-workflow-url': httpUrl.optional(),
   'upstash-workflow-calltype': z.enum(WORKFLOW_CALL_TYPES).optional(),
   'upstash-queue-name': z
-    .undefined({
-      invalid_type_error: 'queues are not supported by this server',
-    })
+    .string()
+    .regex(IDENTIFIER_PATTERN, 'must match [A-Za-z0-9._-]+')
     .optional(),
 });
 
@@ -231,7 +230,7 @@ export function parseMessageConfig(
 ): MessageConfig {
   if (!isHttpUrl(destination)) {
     throw badRequest(
-      `invalid destination "${destination}": must be an absolute http:// or https:// URL (URL groups and API destinations are not supported)`,
+      `invalid destination "${destination}": must be an absolute http:// or https:// URL or the name of a URL group (API destinations are not supported)`,
     );
   }
   const parsed = configHeadersSchema.safeParse(headers);
@@ -302,6 +301,7 @@ export function parseMessageConfig(
       : undefined,
     redact: config['upstash-redact-fields'],
     workflow,
+    queueName: config['upstash-queue-name'],
   };
 
   // A bad callback configuration must fail the publish, not the callback later.

@@ -1,12 +1,14 @@
 import { Clock } from '../clock';
 import { MessageStore } from '../store/messageStore';
 import { WakeTimer } from '../wakeTimer';
+import { DeliveryGate } from './deliveryGate';
 
 /** Upper bound of rounds in one `runDue`, against endlessly failing destinations. */
 const MAX_DRAIN_ROUNDS = 100_000;
 
 /**
- * Decides when messages are attempted: as soon as they are due, at most
+ * Decides when messages are attempted: as soon as they are due and their
+ * queue or flow-control key allows (see DeliveryGate), at most
  * `maxConcurrency` at once. The message table is the queue, so a restart
  * continues where the last process stopped.
  */
@@ -19,6 +21,7 @@ export class Dispatcher {
 
   constructor(
     private readonly messages: MessageStore,
+    private readonly gate: DeliveryGate,
     private readonly clock: Clock,
     private readonly maxConcurrency: number,
     private readonly onError: (error: unknown) => void,
@@ -52,7 +55,7 @@ export class Dispatcher {
     for (let round = 0; round < MAX_DRAIN_ROUNDS && !this.closed; round++) {
       this.startDue(at);
       if (this.inFlight.size === 0) {
-        if (this.messages.due(at, 1).length === 0) return;
+        if (this.gate.due(at, 1).length === 0) return;
         continue;
       }
       await Promise.race(this.inFlight.values());
@@ -82,7 +85,7 @@ export class Dispatcher {
       if (this.inFlight.size >= this.maxConcurrency) return;
       // A message may have fallen due since startDue looked; the timer's
       // minimum delay then pumps again shortly instead of never.
-      const next = this.messages.nextDueTime();
+      const next = this.gate.nextWakeTime(this.clock.now());
       if (next !== undefined) this.timer.wakeAtOrBefore(next);
     } catch (error) {
       this.onError(error);
@@ -93,9 +96,11 @@ export class Dispatcher {
     const attempt = this.attempt;
     const free = this.maxConcurrency - this.inFlight.size;
     if (!attempt || free <= 0) return;
-    for (const messageId of this.messages.due(at, free)) {
+    for (const due of this.gate.due(at, free)) {
+      const { messageId } = due;
       const started = attempt(messageId);
       if (!started) continue;
+      this.gate.started(due, at);
       const running = started.catch(this.onError).finally(() => {
         this.inFlight.delete(messageId);
         this.schedulePump();

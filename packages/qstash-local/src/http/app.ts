@@ -3,13 +3,17 @@ import { ApiError } from '../errors';
 import { ApiContext } from './apiContext';
 import { requireToken } from './auth';
 import { dlqRoutes } from './routes/dlqRoutes';
+import { flowControlRoutes } from './routes/flowControlRoutes';
 import { keyRoutes } from './routes/keyRoutes';
 import { logRoutes } from './routes/logRoutes';
 import { messageRoutes } from './routes/messageRoutes';
 import { publishRoutes } from './routes/publishRoutes';
+import { queueRoutes } from './routes/queueRoutes';
 import { scheduleRoutes } from './routes/scheduleRoutes';
 import { unsupportedRoutes } from './routes/unsupportedRoutes';
+import { urlGroupRoutes } from './routes/urlGroupRoutes';
 import { workflowDlqRoutes } from './routes/workflowDlqRoutes';
+import { workflowEventRoutes } from './routes/workflowEventRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
 
 const MAX_BODY = '10mb';
@@ -21,9 +25,16 @@ const EMPTY_ID_PATHS: Array<[RegExp, string]> = [
   [/^\/v2\/dlq\/retry\/$/, 'dlqId'],
   [/^\/v2\/schedules\/$/, 'scheduleId'],
   [/^\/v2\/schedules\/\/(pause|resume)$/, 'scheduleId'],
+  [/^\/v2\/queues\/(\/(pause|resume))?$/, 'queueName'],
+  [/^\/v2\/enqueue\/(\/|$)/, 'queueName'],
+  [/^\/v2\/topics\/(\/endpoints)?$/, 'urlGroupName'],
+  [/^\/v2\/flowControl\/(\/\w+)?$/, 'flowControlKey'],
   [/^\/v2\/workflows\/runs\/$/, 'workflowRunId'],
   [/^\/v2\/workflows\/dlq\/$/, 'dlqId'],
   [/^\/v2\/workflows\/dlq\/(resume|restart|callback)\/$/, 'dlqId'],
+  [/^\/v2\/(wait|notify|waiters)\/$/, 'eventId'],
+  [/^\/v2\/notify\/[^/]+\/$/, 'eventId'],
+  [/^\/v2\/notify\/\/[^/]+$/, 'workflowRunId'],
 ];
 
 function rejectEmptyIds(req: Request, _res: Response, next: NextFunction) {
@@ -57,8 +68,12 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use(logRoutes(ctx));
   app.use(dlqRoutes(ctx));
   app.use(scheduleRoutes(ctx));
+  app.use(queueRoutes(ctx));
+  app.use(urlGroupRoutes(ctx));
+  app.use(flowControlRoutes(ctx));
   app.use(workflowRoutes(ctx));
   app.use(workflowDlqRoutes(ctx));
+  app.use(workflowEventRoutes(ctx));
   app.use(keyRoutes(ctx));
   app.use(unsupportedRoutes());
 

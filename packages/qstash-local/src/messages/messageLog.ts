@@ -1,7 +1,7 @@
 import { LogEntry, LogState, LogStore } from '../store/logStore';
 import { StoredMessage } from '../store/messageStore';
 import { redactBody } from './bodyEncoding';
-import { deliveredHeaderRecord } from './views';
+import { deliveredHeaderRecord, urlGroupFields } from './views';
 
 export type LogDetails = Pick<
   LogEntry,
@@ -36,6 +36,8 @@ export class MessageLog {
         ? { labels: config.labels, label: config.labels[0] }
         : {}),
       ...(message.scheduleId ? { scheduleId: message.scheduleId } : {}),
+      ...(config.queueName ? { queueName: config.queueName } : {}),
+      ...urlGroupFields(config),
       ...(config.callback ? { callback: config.callback.url } : {}),
       ...(config.failureCallback
         ? { failureCallback: config.failureCallback.url }
@@ -51,6 +53,8 @@ export class MessageLog {
       labels: config.labels,
       flowControlKey: config.flowControl?.key,
       callerIp: message.callerIp,
+      queueName: config.queueName,
+      topicName: config.urlGroup?.name,
     });
   }
 }

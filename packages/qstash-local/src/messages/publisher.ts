@@ -46,7 +46,12 @@ function deduplicationKey(
   config: MessageConfig,
   body: Buffer,
 ): string | undefined {
-  if (config.deduplicationId) return `id:${config.deduplicationId}`;
+  if (config.deduplicationId) {
+    // Each endpoint of a URL group gets its own message under the same id.
+    return config.urlGroup
+      ? `id:${config.deduplicationId}\n${config.url}`
+      : `id:${config.deduplicationId}`;
+  }
   if (!config.contentBasedDeduplication) return undefined;
   const hash = createHash('sha256')
     .update(config.url)
@@ -166,12 +171,18 @@ export class Publisher {
     // context.call brings its own retry settings for the external call.
     const inherits =
       run !== undefined && config.workflow?.callType !== 'toCallback';
-    const effectiveConfig: MessageConfig =
-      inherits &&
+    // Flow control likewise: serve() sends it with the start only.
+    const effectiveConfig: MessageConfig = {
+      ...config,
+      ...(inherits &&
       !config.retryDelayExpression &&
       run.config.retryDelayExpression
-        ? { ...config, retryDelayExpression: run.config.retryDelayExpression }
-        : config;
+        ? { retryDelayExpression: run.config.retryDelayExpression }
+        : {}),
+      ...(inherits && !config.flowControl && run.config.flowControl
+        ? { flowControl: run.config.flowControl }
+        : {}),
+    };
     const maxRetries =
       config.retries ??
       (inherits ? run.config.retries : undefined) ??
@@ -193,9 +204,16 @@ export class Publisher {
       scheduleId: request.scheduleId,
       runKey: run?.runKey,
       runSeq: request.runSeq,
+      queueSeq: effectiveConfig.queueName
+        ? this.stores.queues.nextSeq(effectiveConfig.queueName, now)
+        : undefined,
       config: effectiveConfig,
       body,
     };
+    if (effectiveConfig.flowControl) {
+      const { key, ...settings } = effectiveConfig.flowControl;
+      this.stores.flowControl.noteSettings(key, settings, now);
+    }
     this.stores.messages.insert(message);
     if (run && request.runSeq !== undefined) {
       this.stores.workflows.addMessage({

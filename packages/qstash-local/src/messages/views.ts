@@ -19,6 +19,17 @@ export function labelFields(labels: string[]) {
   return labels.length ? { labels, label: labels[0] } : {};
 }
 
+/** The URL group a message was fanned out from, and its endpoint's name. */
+export function urlGroupFields(config: MessageConfig) {
+  if (!config.urlGroup) return {};
+  return {
+    topicName: config.urlGroup.name,
+    ...(config.urlGroup.endpointName
+      ? { endpointName: config.urlGroup.endpointName }
+      : {}),
+  };
+}
+
 /** The flow-control settings under their API names, each only when set. */
 export function flowControlFields(flowControl: FlowControl | undefined) {
   if (!flowControl) return {};
@@ -68,6 +79,8 @@ function commonFields(config: MessageConfig) {
       : {}),
     ...labelFields(config.labels),
     ...flowControlFields(config.flowControl),
+    ...(config.queueName ? { queueName: config.queueName } : {}),
+    ...urlGroupFields(config),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Clock } from '../clock';
-import { parseMessageConfig } from '../config/parseMessageConfig';
-import { badRequest, notFound } from '../errors';
+import { MessageConfig } from '../config/messageConfig';
+import { isHttpUrl, parseMessageConfig } from '../config/parseMessageConfig';
+import { ApiError, badRequest, notFound } from '../errors';
 import { isIdentifier, newScheduleId } from '../ids';
 import { bodyFields, redactBody } from '../messages/bodyEncoding';
 import { DEFAULT_RETRIES, Publisher } from '../messages/publisher';
@@ -12,6 +13,7 @@ import {
 import { StoredMessage } from '../store/messageStore';
 import { ScheduleTickState, StoredSchedule } from '../store/scheduleStore';
 import { Stores } from '../store/stores';
+import { UrlGroupService } from '../urlGroups/urlGroupService';
 import { CronSchedule, nextTick, parseCron } from './cron';
 
 // Headers that configure the schedule itself or only make sense once.
@@ -51,6 +53,7 @@ export class ScheduleService {
     private readonly stores: Stores,
     private readonly clock: Clock,
     private readonly publisher: Publisher,
+    private readonly urlGroups: UrlGroupService,
     private readonly onChanged: () => void,
   ) {}
 
@@ -73,7 +76,11 @@ export class ScheduleService {
       );
     }
     const headers = tickHeaders(request.headers);
-    const config = parseMessageConfig(request.destination, headers);
+    // A URL group must exist when the schedule is made; each tick fans out.
+    const [config] = this.urlGroups.messageConfigs(
+      request.destination,
+      headers,
+    ).configs;
     if (config.workflow) {
       throw badRequest(
         'Upstash-Workflow-* headers are not allowed on schedules; schedule the workflow URL instead',
@@ -139,7 +146,7 @@ export class ScheduleService {
     let published = 0;
     for (const schedule of this.stores.schedules.due(at)) {
       const cron = parseCron(schedule.cron);
-      const config = parseMessageConfig(schedule.destination, schedule.headers);
+      const configs = this.tickConfigs(schedule);
       let slot = schedule.nextScheduleTime;
       let lastSlot = schedule.lastScheduleTime;
       let states = schedule.lastScheduleStates;
@@ -148,16 +155,17 @@ export class ScheduleService {
         slot !== undefined && slot <= at && tick < MAX_CATCH_UP_TICKS;
         tick++
       ) {
-        const { messageId } = this.publisher.publish({
-          config,
-          body: schedule.body,
-          context: {
-            callerIp: schedule.callerIp,
-            scheduleId: schedule.scheduleId,
-            at: slot,
-          },
-        });
-        states = { [messageId]: 'IN_PROGRESS' };
+        const context = {
+          callerIp: schedule.callerIp,
+          scheduleId: schedule.scheduleId,
+          at: slot,
+        };
+        const results = this.publisher.publishAll(
+          configs.map(config => ({ config, body: schedule.body, context })),
+        );
+        states = Object.fromEntries(
+          results.map(({ messageId }) => [messageId, 'IN_PROGRESS' as const]),
+        );
         lastSlot = slot;
         slot = nextTick(cron, slot);
         published += 1;
@@ -171,6 +179,19 @@ export class ScheduleService {
       });
     }
     return published;
+  }
+
+  /** The messages of one tick; none while the schedule's URL group is gone. */
+  private tickConfigs(schedule: StoredSchedule): MessageConfig[] {
+    try {
+      return this.urlGroups.messageConfigs(
+        schedule.destination,
+        schedule.headers,
+      ).configs;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return [];
+      throw error;
+    }
   }
 
   /** Notes the final state of a tick's message in `lastScheduleStates`. */
@@ -195,7 +216,13 @@ export class ScheduleService {
 
 /** A schedule as `GET /v2/schedules/{id}` returns it. */
 export function scheduleView(schedule: StoredSchedule) {
-  const config = parseMessageConfig(schedule.destination, schedule.headers);
+  // The settings of a URL group's schedule are the same for each endpoint.
+  const config = parseMessageConfig(
+    isHttpUrl(schedule.destination)
+      ? schedule.destination
+      : 'http://url-group.invalid/',
+    schedule.headers,
+  );
   return {
     scheduleId: schedule.scheduleId,
     cron: schedule.cron,

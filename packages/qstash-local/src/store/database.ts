@@ -146,6 +146,96 @@ const MIGRATIONS: string[] = [
     body BLOB NOT NULL
   );
   `,
+  // Workflow events: steps waiting in context.waitForEvent, and notifications
+  // sent to a run before it waits (the run form of notify keeps them).
+  `
+  CREATE TABLE workflow_waiters (
+    waiter_key INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_key INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    step_id INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    deadline INTEGER NOT NULL,
+    details TEXT NOT NULL,
+    UNIQUE (run_key, step_id)
+  );
+  CREATE INDEX workflow_waiters_event ON workflow_waiters (event_id);
+  CREATE INDEX workflow_waiters_deadline ON workflow_waiters (deadline);
+
+  CREATE TABLE workflow_event_notifications (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_key INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    data BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX workflow_event_notifications_run
+    ON workflow_event_notifications (run_key, event_id);
+  `,
+  // Queues, URL groups and flow control. A message in a queue or under a
+  // flow-control key waits in the messages table like any other; the partial
+  // indexes keep the selection of unrestricted messages as fast as before.
+  `
+  ALTER TABLE messages ADD COLUMN queue_name TEXT;
+  ALTER TABLE messages ADD COLUMN queue_seq INTEGER;
+  ALTER TABLE messages ADD COLUMN topic_name TEXT;
+  CREATE INDEX messages_due_free ON messages (next_attempt_at)
+    WHERE state = 'pending' AND queue_name IS NULL AND flow_control_key IS NULL;
+  CREATE INDEX messages_queue ON messages (queue_name, not_before, queue_seq)
+    WHERE queue_name IS NOT NULL;
+  CREATE INDEX messages_flow ON messages (flow_control_key, state, next_attempt_at)
+    WHERE flow_control_key IS NOT NULL;
+
+  ALTER TABLE logs ADD COLUMN queue_name TEXT;
+  ALTER TABLE logs ADD COLUMN topic_name TEXT;
+  ALTER TABLE dlq ADD COLUMN queue_name TEXT;
+  ALTER TABLE dlq ADD COLUMN topic_name TEXT;
+
+  CREATE TABLE queues (
+    name TEXT PRIMARY KEY,
+    parallelism INTEGER NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE url_groups (
+    name TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE url_group_endpoints (
+    group_name TEXT NOT NULL REFERENCES url_groups (name) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    name TEXT,
+    PRIMARY KEY (group_name, url)
+  );
+
+  CREATE TABLE flow_control_keys (
+    flow_key TEXT PRIMARY KEY,
+    parallelism INTEGER,
+    rate INTEGER,
+    period_seconds INTEGER NOT NULL DEFAULT 1,
+    pinned_parallelism INTEGER NOT NULL DEFAULT 0,
+    pinned_rate INTEGER NOT NULL DEFAULT 0,
+    paused INTEGER NOT NULL DEFAULT 0,
+    rate_count INTEGER NOT NULL DEFAULT 0,
+    rate_period_start INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  -- Messages stored before limits were enforced get their key's settings.
+  INSERT INTO flow_control_keys (flow_key, parallelism, rate, period_seconds, created_at)
+    SELECT flow_control_key,
+      json_extract(config, '$.flowControl.parallelism'),
+      json_extract(config, '$.flowControl.rate'),
+      COALESCE(json_extract(config, '$.flowControl.periodSeconds'), 1),
+      MIN(created_at)
+    FROM messages WHERE flow_control_key IS NOT NULL GROUP BY flow_control_key;
+  `,
 ];
 
 /** Opens (and migrates) the data file; `undefined` keeps everything in memory. */

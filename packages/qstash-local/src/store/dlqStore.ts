@@ -53,6 +53,8 @@ export interface DlqFilter extends DeadLetterFilter {
   messageIds?: string[];
   urls?: string[];
   scheduleIds?: string[];
+  queueNames?: string[];
+  topicNames?: string[];
 }
 
 export type DlqPage = Page<DlqEntry>;
@@ -107,10 +109,10 @@ export class DlqStore {
     this.prepare(
       `INSERT INTO dlq (dlq_id, message_id, created_at, url, schedule_id, labels,
           flow_control_key, caller_ip, response_status, response_header, response_body,
-          message_created_at, not_before, max_retries, config, body)
+          message_created_at, not_before, max_retries, queue_name, topic_name, config, body)
          VALUES (@dlqId, @messageId, @createdAt, @url, @scheduleId, @labels,
           @flowControlKey, @callerIp, @responseStatus, @responseHeader, @responseBody,
-          @messageCreatedAt, @notBefore, @maxRetries, @config, @body)`,
+          @messageCreatedAt, @notBefore, @maxRetries, @queueName, @topicName, @config, @body)`,
     ).run({
       dlqId: entry.dlqId,
       messageId: entry.messageId,
@@ -128,6 +130,8 @@ export class DlqStore {
       messageCreatedAt: entry.messageCreatedAt,
       notBefore: entry.notBefore,
       maxRetries: entry.maxRetries,
+      queueName: entry.config.queueName ?? null,
+      topicName: entry.config.urlGroup?.name ?? null,
       config: JSON.stringify(entry.config),
       body: entry.body,
     });
@@ -151,7 +155,9 @@ export class DlqStore {
     const where = whereDeadLetterMatches(filter, cursor)
       .anyOf('message_id', filter.messageIds)
       .anyOf('url', filter.urls)
-      .anyOf('schedule_id', filter.scheduleIds);
+      .anyOf('schedule_id', filter.scheduleIds)
+      .anyOf('queue_name', filter.queueNames)
+      .anyOf('topic_name', filter.topicNames);
     const rows = this.prepare(
       `SELECT * FROM dlq ${where.sql} ORDER BY position DESC LIMIT ?`,
     ).all(...where.params, count + 1) as DlqRow[];

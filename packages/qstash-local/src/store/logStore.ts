@@ -29,6 +29,9 @@ export interface LogEntry {
   labels?: string[];
   label?: string;
   scheduleId?: string;
+  queueName?: string;
+  topicName?: string;
+  endpointName?: string;
   callback?: string;
   failureCallback?: string;
   retryDelayExpression?: string;
@@ -46,6 +49,8 @@ export interface LogIndexFields {
   labels: string[];
   flowControlKey?: string;
   callerIp: string;
+  queueName?: string;
+  topicName?: string;
 }
 
 /** The message filter, plus the state of the logged change. */
@@ -63,9 +68,9 @@ export class LogStore {
     this.prepare = statementCache(db);
     this.insertStatement = this.prepare(`
       INSERT INTO logs (time, message_id, state, url, host, path, schedule_id, labels,
-        flow_control_key, caller_ip, entry)
+        flow_control_key, caller_ip, queue_name, topic_name, entry)
       VALUES (@time, @messageId, @state, @url, @host, @path, @scheduleId, @labels,
-        @flowControlKey, @callerIp, @entry)`);
+        @flowControlKey, @callerIp, @queueName, @topicName, @entry)`);
   }
 
   add(entry: LogEntry, index: LogIndexFields): void {
@@ -81,6 +86,8 @@ export class LogStore {
       labels: JSON.stringify(index.labels),
       flowControlKey: index.flowControlKey ?? null,
       callerIp: index.callerIp,
+      queueName: index.queueName ?? null,
+      topicName: index.topicName ?? null,
       entry: JSON.stringify(entry),
     });
   }

@@ -17,8 +17,38 @@ export interface StoredMessage {
   scheduleId?: string;
   runKey?: number;
   runSeq?: number;
+  /** Position in its queue (`config.queueName`), in enqueue order. */
+  queueSeq?: number;
   config: MessageConfig;
   body: Buffer;
+}
+
+/** A message that may be attempted now, with what the attempt counts against. */
+export interface DueMessage {
+  messageId: string;
+  nextAttemptAt: number;
+  flowControlKey?: string;
+}
+
+interface DueRow {
+  message_id: string;
+  next_attempt_at: number;
+  flow_control_key: string | null;
+}
+
+/** A message's place at the front of its queue. */
+export interface QueueSlot extends DueMessage {
+  state: 'pending' | 'active';
+}
+
+function dueFromRow(row: DueRow): DueMessage {
+  return {
+    messageId: row.message_id,
+    nextAttemptAt: row.next_attempt_at,
+    ...(row.flow_control_key !== null
+      ? { flowControlKey: row.flow_control_key }
+      : {}),
+  };
 }
 
 interface MessageRow {
@@ -34,6 +64,7 @@ interface MessageRow {
   schedule_id: string | null;
   run_key: number | null;
   run_seq: number | null;
+  queue_seq: number | null;
   config: string;
   body: Buffer;
 }
@@ -47,6 +78,8 @@ export interface MessageFilter {
   scheduleIds?: string[];
   flowControlKeys?: string[];
   callerIps?: string[];
+  queueNames?: string[];
+  topicNames?: string[];
   fromDate?: number;
   toDate?: number;
 }
@@ -68,6 +101,8 @@ export function whereMessageMatches(
     .anyOf('schedule_id', filter.scheduleIds)
     .anyOf('flow_control_key', filter.flowControlKeys)
     .anyOf('caller_ip', filter.callerIps)
+    .anyOf('queue_name', filter.queueNames)
+    .anyOf('topic_name', filter.topicNames)
     .hasAnyLabel('labels', filter.labels)
     .atLeast(timeColumn, filter.fromDate)
     .atMost(timeColumn, filter.toDate);
@@ -87,6 +122,7 @@ function fromRow(row: MessageRow): StoredMessage {
     scheduleId: row.schedule_id ?? undefined,
     runKey: row.run_key ?? undefined,
     runSeq: row.run_seq ?? undefined,
+    queueSeq: row.queue_seq ?? undefined,
     config: JSON.parse(row.config) as MessageConfig,
     body: row.body,
   };
@@ -110,22 +146,28 @@ export class MessageStore {
     this.insertStatement = this.prepare(`
       INSERT INTO messages (message_id, state, next_attempt_at, retried, max_retries,
         created_at, not_before, url, host, path, labels, schedule_id, flow_control_key,
-        caller_ip, run_key, run_seq, config, body)
+        caller_ip, run_key, run_seq, queue_name, queue_seq, topic_name, config, body)
       VALUES (@messageId, 'pending', @nextAttemptAt, 0, @maxRetries, @createdAt, @notBefore,
         @url, @host, @path, @labels, @scheduleId, @flowControlKey, @callerIp, @runKey,
-        @runSeq, @config, @body)`);
+        @runSeq, @queueName, @queueSeq, @topicName, @config, @body)`);
     this.getStatement = this.prepare(
       'SELECT * FROM messages WHERE message_id = ?',
     );
     this.claimStatement = this.prepare(
       `UPDATE messages SET state = 'active' WHERE message_id = ? AND state = 'pending'`,
     );
+    // Messages outside queues and flow control. The partial index is named
+    // because the planner would otherwise walk messages_due past every
+    // message a queue or flow-control key holds back.
     this.dueStatement = this.prepare(`
-      SELECT message_id FROM messages
-      WHERE state = 'pending' AND next_attempt_at <= ?
+      SELECT message_id, next_attempt_at, flow_control_key
+      FROM messages INDEXED BY messages_due_free
+      WHERE state = 'pending' AND queue_name IS NULL AND flow_control_key IS NULL
+        AND next_attempt_at <= ?
       ORDER BY next_attempt_at LIMIT ?`);
     this.nextDueStatement = this.prepare(
-      `SELECT MIN(next_attempt_at) AS next FROM messages WHERE state = 'pending'`,
+      `SELECT MIN(next_attempt_at) AS next FROM messages INDEXED BY messages_due_free
+         WHERE state = 'pending' AND queue_name IS NULL AND flow_control_key IS NULL`,
     );
   }
 
@@ -146,6 +188,9 @@ export class MessageStore {
       callerIp: message.callerIp,
       runKey: message.runKey ?? null,
       runSeq: message.runSeq ?? null,
+      queueName: message.config.queueName ?? null,
+      queueSeq: message.queueSeq ?? null,
+      topicName: message.config.urlGroup?.name ?? null,
       config: JSON.stringify(message.config),
       body: message.body,
     });
@@ -156,16 +201,94 @@ export class MessageStore {
     return row ? fromRow(row) : undefined;
   }
 
-  /** Ids of pending messages due at `at`, oldest first. */
-  due(at: number, limit: number): string[] {
-    return (
-      this.dueStatement.all(at, limit) as Array<{ message_id: string }>
-    ).map(row => row.message_id);
+  /** Pending messages outside queues and flow control due at `at`, oldest first. */
+  dueFree(at: number, limit: number): DueMessage[] {
+    return (this.dueStatement.all(at, limit) as DueRow[]).map(dueFromRow);
   }
 
-  nextDueTime(): number | undefined {
+  /** When the next message outside queues and flow control falls due. */
+  nextFreeDueTime(): number | undefined {
     const row = this.nextDueStatement.get() as { next: number | null };
     return row.next ?? undefined;
+  }
+
+  /**
+   * The first `size` messages of a queue in FIFO order (delayed messages take
+   * their place when their delay ends), whatever their state: these may be in
+   * flight at once, and a head waiting for its retry keeps its place.
+   */
+  queueWindow(queueName: string, size: number): QueueSlot[] {
+    const rows = this.prepare(
+      `SELECT message_id, state, next_attempt_at, flow_control_key FROM messages
+         WHERE queue_name = ? ORDER BY not_before, queue_seq LIMIT ?`,
+    ).all(queueName, size) as Array<DueRow & { state: QueueSlot['state'] }>;
+    return rows.map(row => ({ ...dueFromRow(row), state: row.state }));
+  }
+
+  /** Pending messages outside queues under a flow-control key, due at `at`. */
+  dueForFlowKey(key: string, at: number, limit: number): DueMessage[] {
+    return (
+      this.prepare(
+        `SELECT message_id, next_attempt_at, flow_control_key FROM messages
+           WHERE flow_control_key = ? AND state = 'pending' AND queue_name IS NULL
+             AND next_attempt_at <= ?
+           ORDER BY next_attempt_at LIMIT ?`,
+      ).all(key, at, limit) as DueRow[]
+    ).map(dueFromRow);
+  }
+
+  /** When the key's next pending message outside queues falls due. */
+  nextDueForFlowKey(key: string): number | undefined {
+    const row = this.prepare(
+      `SELECT MIN(next_attempt_at) AS next FROM messages
+         WHERE flow_control_key = ? AND state = 'pending' AND queue_name IS NULL`,
+    ).get(key) as { next: number | null };
+    return row.next ?? undefined;
+  }
+
+  /** Attempts in flight under a flow-control key. */
+  activeForFlowKey(key: string): number {
+    return (
+      this.prepare(
+        `SELECT COUNT(*) AS n FROM messages WHERE flow_control_key = ? AND state = 'active'`,
+      ).get(key) as { n: number }
+    ).n;
+  }
+
+  /** Messages of a flow-control key that are due but not started. */
+  waitingForFlowKey(key: string, at: number): number {
+    return (
+      this.prepare(
+        `SELECT COUNT(*) AS n FROM messages WHERE flow_control_key = ?
+           AND state = 'pending' AND next_attempt_at <= ?`,
+      ).get(key, at) as { n: number }
+    ).n;
+  }
+
+  /** Messages of a queue that wait for an attempt (not in flight). */
+  queueLag(queueName: string): number {
+    return (
+      this.prepare(
+        `SELECT COUNT(*) AS n FROM messages WHERE queue_name = ? AND state = 'pending'`,
+      ).get(queueName) as { n: number }
+    ).n;
+  }
+
+  forQueue(queueName: string): StoredMessage[] {
+    return (
+      this.prepare(
+        `SELECT * FROM messages WHERE queue_name = ? ORDER BY not_before, queue_seq`,
+      ).all(queueName) as MessageRow[]
+    ).map(fromRow);
+  }
+
+  /** Attempts in flight now. */
+  activeCount(): number {
+    return (
+      this.prepare(
+        `SELECT COUNT(*) AS n FROM messages WHERE state = 'active'`,
+      ).get() as { n: number }
+    ).n;
   }
 
   /** Moves a pending message to active; false when someone else took or removed it. */

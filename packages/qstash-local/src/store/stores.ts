@@ -1,10 +1,13 @@
 import { SqliteDatabase } from './database';
 import { DedupStore } from './dedupStore';
 import { DlqStore } from './dlqStore';
+import { FlowControlStore } from './flowControlStore';
 import { LogStore } from './logStore';
 import { MessageStore } from './messageStore';
 import { MetaStore } from './metaStore';
+import { QueueStore } from './queueStore';
 import { ScheduleStore } from './scheduleStore';
+import { UrlGroupStore } from './urlGroupStore';
 import { WorkflowStore } from './workflowStore';
 
 /** All tables of one data file. */
@@ -16,6 +19,9 @@ export class Stores {
   readonly meta: MetaStore;
   readonly schedules: ScheduleStore;
   readonly workflows: WorkflowStore;
+  readonly queues: QueueStore;
+  readonly urlGroups: UrlGroupStore;
+  readonly flowControl: FlowControlStore;
 
   constructor(readonly db: SqliteDatabase) {
     this.messages = new MessageStore(db);
@@ -25,6 +31,9 @@ export class Stores {
     this.meta = new MetaStore(db);
     this.schedules = new ScheduleStore(db);
     this.workflows = new WorkflowStore(db);
+    this.queues = new QueueStore(db);
+    this.urlGroups = new UrlGroupStore(db);
+    this.flowControl = new FlowControlStore(db);
   }
 
   /** Runs `work` in one SQLite transaction. */

@@ -104,6 +104,56 @@ export interface StoredWorkflowMessage {
   config: MessageConfig;
 }
 
+/** The step a waiter stands for, as the SDK sent it with `/v2/wait`. */
+export interface WaitStep {
+  stepId: number;
+  stepName: string;
+  stepType: string;
+  concurrent: number;
+  targetStep?: number;
+}
+
+/** A step waiting in `context.waitForEvent` for its event or its timeout. */
+export interface StoredWaiter {
+  waiterKey: number;
+  runKey: number;
+  eventId: string;
+  stepId: number;
+  /** The id the continuation message gets when the wait ends. */
+  messageId: string;
+  createdAt: number;
+  /** Unix ms when the wait times out. */
+  deadline: number;
+  details: WaiterDetails;
+}
+
+export interface WaiterDetails {
+  url: string;
+  /** The `Upstash-*` headers of the wait request, as the API shows them. */
+  headers: Record<string, string[]>;
+  timeoutUrl: string;
+  timeoutHeaders: Record<string, string[]>;
+  /** Base64, as the SDK sends it. */
+  timeoutBody?: string;
+  /** The timeout as the SDK wrote it (`"7d"`, `300`). */
+  timeoutText: string;
+  step: WaitStep;
+  /** The continuation message when notified, and when timed out. */
+  notifyConfig: MessageConfig;
+  timeoutConfig: MessageConfig;
+  callerIp: string;
+}
+
+/** A notification kept for a run that was not waiting for it yet. */
+export interface StoredNotification {
+  position: number;
+  runKey: number;
+  eventId: string;
+  messageId: string;
+  data: Buffer;
+  createdAt: number;
+}
+
 export interface RunFilter {
   runIds?: string[];
   workflowUrls?: string[];
@@ -199,6 +249,50 @@ interface WorkflowDlqRow {
   response_body: Buffer | null;
   message: string;
   body: Buffer;
+}
+
+interface WaiterRow {
+  waiter_key: number;
+  run_key: number;
+  event_id: string;
+  step_id: number;
+  message_id: string;
+  created_at: number;
+  deadline: number;
+  details: string;
+}
+
+interface NotificationRow {
+  position: number;
+  run_key: number;
+  event_id: string;
+  message_id: string;
+  data: Buffer;
+  created_at: number;
+}
+
+function waiterFromRow(row: WaiterRow): StoredWaiter {
+  return {
+    waiterKey: row.waiter_key,
+    runKey: row.run_key,
+    eventId: row.event_id,
+    stepId: row.step_id,
+    messageId: row.message_id,
+    createdAt: row.created_at,
+    deadline: row.deadline,
+    details: JSON.parse(row.details) as WaiterDetails,
+  };
+}
+
+function notificationFromRow(row: NotificationRow): StoredNotification {
+  return {
+    position: row.position,
+    runKey: row.run_key,
+    eventId: row.event_id,
+    messageId: row.message_id,
+    data: row.data,
+    createdAt: row.created_at,
+  };
 }
 
 function runFromRow(row: RunRow): StoredRun {
@@ -318,6 +412,11 @@ export class WorkflowStore {
     this.prepare(
       'UPDATE workflow_runs SET state = ?, completed_at = ?, response = ? WHERE run_key = ?',
     ).run(state, completedAt, response ?? null, runKey);
+    // A run that ended waits for nothing any more.
+    this.prepare('DELETE FROM workflow_waiters WHERE run_key = ?').run(runKey);
+    this.prepare(
+      'DELETE FROM workflow_event_notifications WHERE run_key = ?',
+    ).run(runKey);
   }
 
   /** Records which message started a run (restarts send a new one). */
@@ -488,5 +587,81 @@ export class WorkflowStore {
          ${where.sql} ORDER BY d.position DESC LIMIT ?`,
     ).all(...where.params, count + 1) as WorkflowDlqRow[];
     return pageOf(rows, count, dlqFromRow, row => row.position);
+  }
+
+  /** Registers a waiter; a second wait of the same step replaces the first. */
+  addWaiter(waiter: Omit<StoredWaiter, 'waiterKey'>): void {
+    this.prepare(
+      `INSERT OR REPLACE INTO workflow_waiters (run_key, event_id, step_id, message_id,
+          created_at, deadline, details)
+         VALUES (@runKey, @eventId, @stepId, @messageId, @createdAt, @deadline, @details)`,
+    ).run({ ...waiter, details: JSON.stringify(waiter.details) });
+  }
+
+  /** Waiters of an event (only those of one run when `runKey` is given), oldest first. */
+  waitersFor(eventId: string, runKey?: number): StoredWaiter[] {
+    const rows =
+      runKey === undefined
+        ? this.prepare(
+            'SELECT * FROM workflow_waiters WHERE event_id = ? ORDER BY waiter_key',
+          ).all(eventId)
+        : this.prepare(
+            'SELECT * FROM workflow_waiters WHERE event_id = ? AND run_key = ? ORDER BY waiter_key',
+          ).all(eventId, runKey);
+    return (rows as WaiterRow[]).map(waiterFromRow);
+  }
+
+  waitersOfRun(runKey: number): StoredWaiter[] {
+    const rows = this.prepare(
+      'SELECT * FROM workflow_waiters WHERE run_key = ? ORDER BY waiter_key',
+    ).all(runKey) as WaiterRow[];
+    return rows.map(waiterFromRow);
+  }
+
+  /** Waiters whose timeout has come by `at`, earliest first. */
+  dueWaiters(at: number, limit: number): StoredWaiter[] {
+    const rows = this.prepare(
+      'SELECT * FROM workflow_waiters WHERE deadline <= ? ORDER BY deadline, waiter_key LIMIT ?',
+    ).all(at, limit) as WaiterRow[];
+    return rows.map(waiterFromRow);
+  }
+
+  nextWaiterDeadline(): number | undefined {
+    const row = this.prepare(
+      'SELECT MIN(deadline) AS next FROM workflow_waiters',
+    ).get() as { next: number | null };
+    return row.next ?? undefined;
+  }
+
+  /** Removes a waiter; false when it was gone already (notified or timed out). */
+  deleteWaiter(waiterKey: number): boolean {
+    return (
+      this.prepare('DELETE FROM workflow_waiters WHERE waiter_key = ?').run(
+        waiterKey,
+      ).changes === 1
+    );
+  }
+
+  saveNotification(notification: Omit<StoredNotification, 'position'>): void {
+    this.prepare(
+      `INSERT INTO workflow_event_notifications (run_key, event_id, message_id, data, created_at)
+         VALUES (@runKey, @eventId, @messageId, @data, @createdAt)`,
+    ).run(notification);
+  }
+
+  /** Removes and returns the oldest saved notification of the run for the event. */
+  takeNotification(
+    runKey: number,
+    eventId: string,
+  ): StoredNotification | undefined {
+    const row = this.prepare(
+      `SELECT * FROM workflow_event_notifications WHERE run_key = ? AND event_id = ?
+         ORDER BY position LIMIT 1`,
+    ).get(runKey, eventId) as NotificationRow | undefined;
+    if (!row) return undefined;
+    this.prepare(
+      'DELETE FROM workflow_event_notifications WHERE position = ?',
+    ).run(row.position);
+    return notificationFromRow(row);
   }
 }

@@ -1,5 +1,10 @@
 import { toHeaderRecord } from '../config/headerNames';
-import { StoredRun, StoredWorkflowMessage } from '../store/workflowStore';
+import {
+  StoredRun,
+  StoredWaiter,
+  StoredWorkflowMessage,
+} from '../store/workflowStore';
+import { DEFAULT_RETRIES } from '../messages/publisher';
 import { StepBody, isPlanStep, parseStepBody } from './stepBody';
 
 type StepState =
@@ -31,6 +36,11 @@ export interface StepLog {
   callResponseHeaders?: Record<string, string[]>;
   nextDeliveryTime?: number;
   errors?: StoredWorkflowMessage['errors'];
+  waitEventId?: string;
+  waitTimeout?: boolean;
+  waitTimeoutDuration?: string;
+  /** Unix ms. */
+  waitTimeoutDeadline?: number;
 }
 
 export interface StepGroup {
@@ -85,6 +95,48 @@ function callFields(
   return fields;
 }
 
+/** The event fields of a finished Wait step; `out` is the event data as sent. */
+function waitFields(step: StepBody): Partial<StepLog> {
+  const fields: Partial<StepLog> = {};
+  if (typeof step.waitEventId === 'string') {
+    fields.waitEventId = step.waitEventId;
+  }
+  if (typeof step.waitTimeout === 'boolean') {
+    fields.waitTimeout = step.waitTimeout;
+  }
+  if (typeof step.waitTimeoutDuration === 'string') {
+    fields.waitTimeoutDuration = step.waitTimeoutDuration;
+  }
+  if (typeof step.waitTimeoutDeadline === 'number') {
+    fields.waitTimeoutDeadline = step.waitTimeoutDeadline;
+  }
+  // The SDK carries the event data in base64; the logs show it as it was sent.
+  fields.out =
+    typeof step.out === 'string'
+      ? Buffer.from(step.out, 'base64').toString('utf8')
+      : undefined;
+  return fields;
+}
+
+/** A step waiting for its event, as the `next` group shows it. */
+function waitingStep(run: StoredRun, waiter: StoredWaiter): StepLog {
+  const { step, notifyConfig } = waiter.details;
+  return {
+    stepId: step.stepId,
+    stepName: step.stepName,
+    stepType: step.stepType,
+    callType: 'step',
+    messageId: waiter.messageId,
+    state: 'STEP_PROGRESS',
+    createdAt: waiter.createdAt,
+    retries: notifyConfig.retries ?? run.config.retries ?? DEFAULT_RETRIES,
+    concurrent: step.concurrent,
+    waitEventId: waiter.eventId,
+    waitTimeoutDuration: waiter.details.timeoutText,
+    waitTimeoutDeadline: waiter.deadline,
+  };
+}
+
 /**
  * What the frontier knows about the step it runs: the SDK's error header, or
  * the step a plan or sleep message stands for. A message carrying a finished
@@ -132,6 +184,7 @@ function groupFinishedSteps(steps: StepLog[]): StepGroup[] {
 export function workflowRunView(
   run: StoredRun,
   messages: StoredWorkflowMessage[],
+  waiters: StoredWaiter[] = [],
 ) {
   const finished: StepLog[] = [];
   const frontier: StepLog[] = [];
@@ -188,6 +241,7 @@ export function workflowRunView(
         ...(step.stepType === 'Call'
           ? callFields(step, callRequests.get(step.stepId))
           : {}),
+        ...(step.waitEventId !== undefined ? waitFields(step) : {}),
       });
     }
 
@@ -212,6 +266,9 @@ export function workflowRunView(
     }
   }
 
+  if (run.state === 'RUN_STARTED') {
+    for (const waiter of waiters) frontier.push(waitingStep(run, waiter));
+  }
   const steps = groupFinishedSteps(finished);
   if (frontier.length) steps.push({ type: 'next', steps: frontier });
 

@@ -109,6 +109,24 @@ export class WorkflowDlq {
     return { workflowRunId: run.runId, workflowCreatedAt: run.createdAt };
   }
 
+  /** Cancels a failure callback that is still being delivered or retried. */
+  cancelFailureCallback(dlqId: string): void {
+    const entry = this.get(dlqId);
+    this.stores.transaction(() => {
+      const run = this.stores.workflows.getRun(entry.runKey);
+      const info = run?.failureFunction;
+      if (!run || !info) {
+        throw badRequest(`workflow run of ${dlqId} has no failure callback`);
+      }
+      if (info.state !== 'CALLBACK_INPROGRESS') {
+        throw badRequest(
+          `failure callback of ${dlqId} is ${info.state}; only CALLBACK_INPROGRESS can be canceled`,
+        );
+      }
+      this.runs.cancelFailureCallback(run);
+    });
+  }
+
   private replace(
     entries: WorkflowDlqEntry[],
     overrides: RunOverrides,

@@ -268,6 +268,22 @@ export class WorkflowRuns {
     return { url: run.workflowUrl, headers };
   }
 
+  /**
+   * Stops the run's failure callback. One in flight is cancelled when its
+   * attempt ends; a success of that attempt still counts, as with messages.
+   */
+  cancelFailureCallback(run: StoredRun): void {
+    const info = run.failureFunction;
+    if (!info) return;
+    const message = this.stores.messages.get(info.messageId);
+    if (message) this.cancellation.cancel([message]);
+    this.stores.workflows.setFailureFunction(run.runKey, {
+      ...info,
+      state: 'CALLBACK_CANCELED',
+      nextDeliveryTime: undefined,
+    });
+  }
+
   private responseFields(result: AttemptResult) {
     return result.kind === 'response'
       ? {

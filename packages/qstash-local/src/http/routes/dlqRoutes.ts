@@ -27,7 +27,6 @@ const filterShape = {
 
 function dlqFilter(req: Request): {
   filter: DlqFilter;
-  matchesNothing: boolean;
   count: number;
   cursor?: number;
 } {
@@ -46,11 +45,11 @@ function dlqFilter(req: Request): {
       flowControlKeys: q.flowControlKey,
       callerIps: q.callerIp,
       responseStatuses: q.responseStatus,
+      queueNames: q.queueName,
+      topicNames: q.topicName,
       fromDate: q.fromDate,
       toDate: q.toDate,
     },
-    // URL groups and queues do not exist here.
-    matchesNothing: Boolean(q.topicName || q.queueName),
     count: q.count ?? MAX_PAGE,
     cursor: q.cursor,
   };
@@ -68,13 +67,12 @@ export function dlqRoutes(ctx: ApiContext): Router {
   const selectEntries = (
     req: Request,
   ): { entries: DlqEntry[]; cursor?: string; requested?: number } => {
-    const { filter, matchesNothing, count, cursor } = dlqFilter(req);
+    const { filter, count, cursor } = dlqFilter(req);
     if (filter.dlqIds?.length) {
       const ids = [...new Set(filter.dlqIds)];
       const entries = ids.flatMap(dlqId => ctx.stores.dlq.get(dlqId) ?? []);
       return { entries, requested: ids.length };
     }
-    if (matchesNothing) return { entries: [] };
     return ctx.stores.dlq.list(filter, count, cursor);
   };
 
@@ -105,10 +103,8 @@ export function dlqRoutes(ctx: ApiContext): Router {
       );
       return;
     }
-    const { filter, matchesNothing, count, cursor } = dlqFilter(req);
-    const page = matchesNothing
-      ? { entries: [] as DlqEntry[], cursor: undefined }
-      : ctx.stores.dlq.list(filter, count, cursor);
+    const { filter, count, cursor } = dlqFilter(req);
+    const page = ctx.stores.dlq.list(filter, count, cursor);
     res.json({
       messages: page.entries.map(dlqMessageView),
       ...(page.cursor ? { cursor: page.cursor } : {}),

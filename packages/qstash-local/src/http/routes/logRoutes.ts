@@ -34,8 +34,6 @@ export function logRoutes(ctx: ApiContext): Router {
       toDate: query.time(),
       count: query.count(1000),
     });
-    // URL groups and queues do not exist here, so such filters match nothing.
-    if (q.topicName || q.queueName) return { entries: [], cursor: undefined };
     const messageIds = [...(q.messageId ?? []), ...(q.messageIds ?? [])];
     return ctx.stores.logs.list(
       {
@@ -48,6 +46,8 @@ export function logRoutes(ctx: ApiContext): Router {
         labels: q.label,
         flowControlKeys: q.flowControlKey,
         callerIps: q.callerIp,
+        queueNames: q.queueName,
+        topicNames: q.topicName,
         fromDate: q.fromDate,
         toDate: q.toDate,
       },

@@ -42,22 +42,20 @@ export function messageRoutes(ctx: ApiContext): Router {
     });
     // No ids and no filter means every pending message, as the SDKs' `{ all: true }` asks.
     const { count, ...filter } = q;
-    // URL groups and queues do not exist here, so such filters match nothing.
-    const matches =
-      filter.topicName || filter.queueName
-        ? []
-        : ctx.stores.messages.find({
-            messageIds: filter.messageIds,
-            urls: filter.url,
-            hosts: filter.host,
-            paths: filter.path,
-            labels: filter.label,
-            flowControlKeys: filter.flowControlKey,
-            scheduleIds: filter.scheduleId,
-            callerIps: filter.callerIp ?? filter.callerIP,
-            fromDate: filter.fromDate,
-            toDate: filter.toDate,
-          });
+    const matches = ctx.stores.messages.find({
+      messageIds: filter.messageIds,
+      urls: filter.url,
+      hosts: filter.host,
+      paths: filter.path,
+      labels: filter.label,
+      flowControlKeys: filter.flowControlKey,
+      scheduleIds: filter.scheduleId,
+      callerIps: filter.callerIp ?? filter.callerIP,
+      queueNames: filter.queueName,
+      topicNames: filter.topicName,
+      fromDate: filter.fromDate,
+      toDate: filter.toDate,
+    });
     res.json({
       cancelled: ctx.cancellation.cancel(
         count ? matches.slice(0, count) : matches,

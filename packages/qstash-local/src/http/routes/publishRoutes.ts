@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { lowerCaseHeaders } from '../../config/headerNames';
 import { parseMessageConfig } from '../../config/parseMessageConfig';
 import { ApiError, badRequest } from '../../errors';
-import { isIdentifier, newWorkflowRunId } from '../../ids';
+import { IDENTIFIER_PATTERN, isIdentifier, newWorkflowRunId } from '../../ids';
+import { PublishRequest, PublishResult } from '../../messages/publisher';
 import { ApiContext } from '../apiContext';
 import {
   callerIp,
@@ -22,9 +23,8 @@ const batchSchema = z
       // The workflow SDK sends a context.call body as raw JSON, not as a string.
       body: z.unknown().optional(),
       queue: z
-        .undefined({
-          invalid_type_error: 'queues are not supported by this server',
-        })
+        .string({ invalid_type_error: 'must be a string' })
+        .regex(IDENTIFIER_PATTERN, 'must match [A-Za-z0-9._-]+')
         .optional(),
     }),
   )
@@ -52,47 +52,121 @@ function parseBatch(body: Buffer) {
   return parsed.data;
 }
 
-/** Publish, batch and workflow trigger. */
+/** Publish (to a URL or a URL group), enqueue, batch and workflow trigger. */
 export function publishRoutes(ctx: ApiContext): Router {
   const router = Router();
 
+  /** The messages for one destination: a URL group gets one per endpoint. */
+  const requestsFor = (
+    destination: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    ip: string,
+  ): { requests: PublishRequest[]; urlGroup: boolean } => {
+    const { configs, urlGroup } = ctx.urlGroups.messageConfigs(
+      destination,
+      headers,
+    );
+    return {
+      requests: configs.map(config => ({
+        config,
+        body,
+        context: { callerIp: ip },
+      })),
+      urlGroup,
+    };
+  };
+
+  // A URL group answers with one entry per endpoint, as QStash does.
+  const publish = (
+    destination: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    ip: string,
+  ): PublishResult | PublishResult[] => {
+    const { requests, urlGroup } = requestsFor(destination, headers, body, ip);
+    const results = ctx.publisher.publishAll(requests);
+    return urlGroup ? results : results[0];
+  };
+
   router.post(/^\/v2\/publish\/.+/, (req, res) => {
-    const destination = destinationAfter(req, '/v2/publish/');
-    const config = parseMessageConfig(destination, requestHeaders(req));
-    const result = ctx.publisher.publish({
-      config,
-      body: rawBody(req),
-      context: { callerIp: callerIp(req) },
-    });
-    res.status(200).json(result);
+    res
+      .status(200)
+      .json(
+        publish(
+          destinationAfter(req, '/v2/publish/'),
+          requestHeaders(req),
+          rawBody(req),
+          callerIp(req),
+        ),
+      );
+  });
+
+  router.post(/^\/v2\/enqueue\/.+/, (req, res) => {
+    const rest = req.originalUrl.slice('/v2/enqueue/'.length);
+    const slash = rest.indexOf('/');
+    const queueName = slash < 0 ? rest : rest.slice(0, slash);
+    if (!isIdentifier(queueName)) {
+      throw badRequest(
+        `invalid queueName "${queueName}": must match [A-Za-z0-9._-]+`,
+      );
+    }
+    if (slash < 0) {
+      throw badRequest('missing destination after the queue name');
+    }
+    const headers = {
+      ...requestHeaders(req),
+      'upstash-queue-name': queueName,
+    };
+    res
+      .status(200)
+      .json(
+        publish(
+          destinationAfter(req, `/v2/enqueue/${queueName}/`),
+          headers,
+          rawBody(req),
+          callerIp(req),
+        ),
+      );
   });
 
   router.post('/v2/batch', (req, res) => {
     const entries = parseBatch(rawBody(req));
     const ip = callerIp(req);
-    const requests = entries.map((entry, index) => {
+    const parts = entries.map((entry, index) => {
       try {
-        return {
-          config: parseMessageConfig(
-            entry.destination,
-            lowerCaseHeaders(entry.headers ?? {}),
-          ),
-          body: Buffer.from(
+        const headers = lowerCaseHeaders(entry.headers ?? {});
+        if (entry.queue) headers['upstash-queue-name'] = entry.queue;
+        return requestsFor(
+          entry.destination,
+          headers,
+          Buffer.from(
             typeof entry.body === 'string' || entry.body === undefined
               ? entry.body ?? ''
               : JSON.stringify(entry.body),
             'utf8',
           ),
-          context: { callerIp: ip },
-        };
+          ip,
+        );
       } catch (error) {
         if (error instanceof ApiError) {
-          throw badRequest(`batch[${index}]: ${error.message}`);
+          throw new ApiError(error.status, `batch[${index}]: ${error.message}`);
         }
         throw error;
       }
     });
-    res.status(200).json(ctx.publisher.publishAll(requests));
+    const results = ctx.publisher.publishAll(
+      parts.flatMap(part => part.requests),
+    );
+    // Entries for a URL group answer with an array of their own.
+    let next = 0;
+    res.status(200).json(
+      parts.map(part => {
+        const own = results.slice(next, next + part.requests.length);
+        next += part.requests.length;
+        return part.urlGroup ? own : own[0];
+      }),
+    );
   });
 
   router.post(/^\/v2\/trigger\/.+/, (req, res) => {

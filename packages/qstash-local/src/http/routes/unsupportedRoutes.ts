@@ -12,22 +12,7 @@ export const UNSUPPORTED_ENDPOINTS: ReadonlyArray<{
   path: string;
   /** Plural noun phrase: "<feature> are not supported". */
   feature: string;
-}> = [
-  { path: '/v2/enqueue', feature: 'queues' },
-  { path: '/v2/queues', feature: 'queues' },
-  { path: '/v2/topics', feature: 'URL groups (topics)' },
-  { path: '/v2/flowControl', feature: 'flow control endpoints' },
-  { path: '/v2/globalParallelism', feature: 'global parallelism endpoints' },
-  { path: '/v2/batch/trigger', feature: 'batch workflow triggers' },
-  { path: '/v2/notify', feature: 'workflow events (waitForEvent/notify)' },
-  { path: '/v2/wait', feature: 'workflow events (waitForEvent/notify)' },
-  { path: '/v2/waiters', feature: 'workflow events (waitForEvent/notify)' },
-  {
-    method: 'DELETE',
-    path: '/v2/workflows/dlq/callback/:dlqId',
-    feature: 'failure callback cancellations',
-  },
-];
+}> = [];
 
 export const notSupported = (feature: string) =>
   new ApiError(501, `${feature} are not supported by qstash-local`);

@@ -1,10 +1,47 @@
 import { Request, Router } from 'express';
-import { badRequest } from '../../errors';
+import { z } from 'zod';
+import { lowerCaseHeaders } from '../../config/headerNames';
+import { ApiError, badRequest } from '../../errors';
 import { RunFilter, RUN_STATES, StoredRun } from '../../store/workflowStore';
 import { workflowRunView } from '../../workflow/runView';
+import { triggerConfig } from '../../workflow/triggerConfig';
 import { ApiContext } from '../apiContext';
 import { parseQuery, query } from '../queryParams';
-import { idParam, rawBody } from '../requestParts';
+import { callerIp, idParam, rawBody } from '../requestParts';
+
+const MAX_BATCH_TRIGGERS = 1000;
+
+const batchTriggerSchema = z
+  .array(
+    z.object({
+      destination: z.string().min(1, 'is required'),
+      body: z.string().optional(),
+      headers: z.record(z.string()).optional(),
+    }),
+  )
+  .min(1, 'must hold at least one run')
+  .max(MAX_BATCH_TRIGGERS, `must hold at most ${MAX_BATCH_TRIGGERS} runs`);
+
+function parseBatchTrigger(body: Buffer) {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw badRequest('batch trigger body must be a JSON array of runs');
+  }
+  const parsed = batchTriggerSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length
+      ? `batch[${issue.path[0]}]${issue.path
+          .slice(1)
+          .map(part => `.${String(part)}`)
+          .join('')}`
+      : 'batch';
+    throw badRequest(`invalid ${where}: ${issue.message}`);
+  }
+  return parsed.data;
+}
 
 const MAX_RUNS_PER_PAGE = 10;
 const STEP_STATES = [
@@ -22,6 +59,49 @@ type RunView = ReturnType<typeof workflowRunView>;
 /** Workflow runs: lazy step fetch, completion, cancel and logs. */
 export function workflowRoutes(ctx: ApiContext): Router {
   const router = Router();
+
+  // Many triggers in one transaction: all runs start, or none.
+  router.post('/v2/batch/trigger', (req, res) => {
+    const entries = parseBatchTrigger(rawBody(req));
+    const ip = callerIp(req);
+    const starts = entries.map((entry, index) => {
+      try {
+        return triggerConfig(
+          entry.destination,
+          lowerCaseHeaders(entry.headers ?? {}),
+        );
+      } catch (error) {
+        if (error instanceof ApiError) {
+          throw badRequest(`batch[${index}]: ${error.message}`);
+        }
+        throw error;
+      }
+    });
+    const results = ctx.publisher.publishAll(
+      starts.map(({ config }, index) => ({
+        config,
+        body: Buffer.from(entries[index].body ?? '', 'utf8'),
+        context: { callerIp: ip },
+      })),
+    );
+    res.status(201).json(
+      starts.map(({ runId }, index) => {
+        const run = ctx.stores.workflows.latestRun(runId)!;
+        return {
+          workflowRunId: runId,
+          workflowCreatedAt: run.createdAt,
+          // A run with this id was running already, or came earlier in the batch.
+          ...(results[index].deduplicated ? { deduplicated: true } : {}),
+        };
+      }),
+    );
+  });
+
+  // The official API answers 302 here.
+  router.delete('/v2/workflows/dlq/callback/:dlqId', (req, res) => {
+    ctx.workflowDlq.cancelFailureCallback(idParam(req, 'dlqId'));
+    res.status(302).end();
+  });
 
   router.get('/v2/workflows/runs/:workflowRunId', (req, res) => {
     res.json(ctx.workflowRuns.rawSteps(idParam(req, 'workflowRunId')));
@@ -88,7 +168,11 @@ export function workflowRoutes(ctx: ApiContext): Router {
     });
     const count = q.count ?? MAX_RUNS_PER_PAGE;
     const view = (run: StoredRun) =>
-      workflowRunView(run, ctx.stores.workflows.messages(run.runKey));
+      workflowRunView(
+        run,
+        ctx.stores.workflows.messages(run.runKey),
+        ctx.stores.workflows.waitersOfRun(run.runKey),
+      );
 
     // `workflowRuns=ID@CREATED_AT,...` names runs exactly and overrides the rest.
     if (q.workflowRuns) {
