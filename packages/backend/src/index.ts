@@ -1,12 +1,14 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleLocalWorkflows } from '@internal/plugin-scaffolder-backend-module-workflows';
+import { signInProviderModules } from './signInProviders';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// GitHub, OIDC or (in development only) guest, as app.signIn.providers lists them.
+backend.add(signInProviderModules);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@internal/plugin-catalog-backend-module-workflows'));
