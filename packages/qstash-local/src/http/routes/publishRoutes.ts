@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { lowerCaseHeaders } from '../../config/headerNames';
-import { parseMessageConfig } from '../../config/parseMessageConfig';
 import { ApiError, badRequest } from '../../errors';
-import { IDENTIFIER_PATTERN, isIdentifier, newWorkflowRunId } from '../../ids';
+import { IDENTIFIER_PATTERN, isIdentifier } from '../../ids';
 import { PublishRequest, PublishResult } from '../../messages/publisher';
+import { triggerConfig } from '../../workflow/triggerConfig';
 import { ApiContext } from '../apiContext';
+import { parseBatchBody } from '../batchBody';
 import {
   callerIp,
   destinationAfter,
@@ -30,27 +31,6 @@ const batchSchema = z
   )
   .min(1, 'must hold at least one message')
   .max(MAX_BATCH_SIZE, `must hold at most ${MAX_BATCH_SIZE} messages`);
-
-function parseBatch(body: Buffer) {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw badRequest('batch body must be a JSON array of messages');
-  }
-  const parsed = batchSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length
-      ? `batch[${issue.path[0]}]${issue.path
-          .slice(1)
-          .map(part => `.${String(part)}`)
-          .join('')}`
-      : 'batch';
-    throw badRequest(`invalid ${where}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 /** Publish (to a URL or a URL group), enqueue, batch and workflow trigger. */
 export function publishRoutes(ctx: ApiContext): Router {
@@ -131,7 +111,11 @@ export function publishRoutes(ctx: ApiContext): Router {
   });
 
   router.post('/v2/batch', (req, res) => {
-    const entries = parseBatch(rawBody(req));
+    const entries = parseBatchBody(
+      rawBody(req),
+      batchSchema,
+      'batch body must be a JSON array of messages',
+    );
     const ip = callerIp(req);
     const parts = entries.map((entry, index) => {
       try {
@@ -171,22 +155,7 @@ export function publishRoutes(ctx: ApiContext): Router {
 
   router.post(/^\/v2\/trigger\/.+/, (req, res) => {
     const workflowUrl = destinationAfter(req, '/v2/trigger/');
-    const headers = requestHeaders(req);
-    const runId = headers['upstash-workflow-runid'] ?? newWorkflowRunId();
-    if (!isIdentifier(runId)) {
-      throw badRequest(
-        'invalid Upstash-Workflow-RunId header: must match [A-Za-z0-9._-]+',
-      );
-    }
-    const config = parseMessageConfig(workflowUrl, {
-      ...headers,
-      'upstash-workflow-runid': runId,
-      'upstash-workflow-init': 'true',
-      'upstash-workflow-url': workflowUrl,
-      'upstash-workflow-calltype': 'step',
-      // Marks the delivery as a step, so serve() runs it instead of starting over.
-      'upstash-forward-upstash-workflow-sdk-version': '1',
-    });
+    const { runId, config } = triggerConfig(workflowUrl, requestHeaders(req));
     const result = ctx.publisher.publish({
       config,
       body: rawBody(req),

@@ -6,6 +6,7 @@ import { RunFilter, RUN_STATES, StoredRun } from '../../store/workflowStore';
 import { workflowRunView } from '../../workflow/runView';
 import { triggerConfig } from '../../workflow/triggerConfig';
 import { ApiContext } from '../apiContext';
+import { parseBatchBody } from '../batchBody';
 import { parseQuery, query } from '../queryParams';
 import { callerIp, idParam, rawBody } from '../requestParts';
 
@@ -21,27 +22,6 @@ const batchTriggerSchema = z
   )
   .min(1, 'must hold at least one run')
   .max(MAX_BATCH_TRIGGERS, `must hold at most ${MAX_BATCH_TRIGGERS} runs`);
-
-function parseBatchTrigger(body: Buffer) {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw badRequest('batch trigger body must be a JSON array of runs');
-  }
-  const parsed = batchTriggerSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length
-      ? `batch[${issue.path[0]}]${issue.path
-          .slice(1)
-          .map(part => `.${String(part)}`)
-          .join('')}`
-      : 'batch';
-    throw badRequest(`invalid ${where}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 const MAX_RUNS_PER_PAGE = 10;
 const STEP_STATES = [
@@ -62,7 +42,11 @@ export function workflowRoutes(ctx: ApiContext): Router {
 
   // Many triggers in one transaction: all runs start, or none.
   router.post('/v2/batch/trigger', (req, res) => {
-    const entries = parseBatchTrigger(rawBody(req));
+    const entries = parseBatchBody(
+      rawBody(req),
+      batchTriggerSchema,
+      'batch trigger body must be a JSON array of runs',
+    );
     const ip = callerIp(req);
     const starts = entries.map((entry, index) => {
       try {
