@@ -368,6 +368,68 @@ describe(
       await shoot(page, 'workflow-page', { readme: true });
     });
 
+    it('selects all of a group in the DLQ, past the 100 listed, behind a confirmation naming the count', async () => {
+      // Dead letter entries of a workflow hosted elsewhere, as the DLQ sync
+      // stores them: more than the group's failures list shows.
+      const database = new Database(join(dataDir, 'workflows.sqlite'));
+      database.pragma('busy_timeout = 10000');
+      const insert = database.prepare(
+        `INSERT INTO workflow_dlq_entries (dlq_id, source, workflow_id, created_at_ms,
+           response_status, failed_step, error, failure_group, run_known, state, last_listed_ms)
+         VALUES (?, 'workflow', 'e2e-coe-results', ?, 502, 'Publish to Telegram', ?,
+           'e2eseededgroup01', 0, 'in-dlq', ?)`,
+      );
+      const now = Date.now();
+      database.transaction(() => {
+        for (let i = 0; i < 150; i++) {
+          insert.run(
+            `dlq_seeded_${String(i).padStart(3, '0')}`,
+            now - (i + 1) * 60_000,
+            'Telegram answered HTTP 502: Bad Gateway',
+            now,
+          );
+        }
+      })();
+      database.close();
+
+      const page = await browser.newPage({
+        viewport: { width: 1440, height: 900 },
+      });
+      const chooseWholeGroup = async () => {
+        const table = page.getByRole('table', {
+          name: 'Failures of this group',
+        });
+        await table.waitFor({ timeout: 60_000 });
+        await table
+          .getByRole('checkbox', { name: 'Select all entries in the DLQ' })
+          .check();
+        await page
+          .getByText('this group has 150 in the DLQ in this window', {
+            exact: false,
+          })
+          .waitFor();
+        await page.getByRole('button', { name: 'Select all 150' }).click();
+        await page.getByText('150 entries selected').waitFor();
+      };
+      await signIn(page, '/failures?window=24h&group=e2eseededgroup01');
+      await chooseWholeGroup();
+      await shoot(page, 'failures-whole-group');
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      const dialog = page.getByRole('dialog', {
+        name: 'Delete all 150 entries of this group in the DLQ?',
+      });
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), /100 at a time, oldest first/);
+      await shoot(page, 'failures-whole-group-dialog');
+      await dialog.getByRole('button', { name: 'Keep them' }).click();
+
+      await page.evaluate(() => localStorage.setItem('theme', 'dark'));
+      await page.reload();
+      await chooseWholeGroup();
+      await shoot(page, 'failures-whole-group-dark');
+      await page.evaluate(() => localStorage.removeItem('theme'));
+    });
+
     it('edits the trigger schedule with a live preview and saves it to QStash', async () => {
       const page = await browser.newPage({
         viewport: { width: 1440, height: 900 },
