@@ -165,7 +165,12 @@ export const workflowsPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
         const service = new AuthorizedWorkflowsService(
-          new WorkflowsService({ workflows: store, runs, gateway }),
+          new WorkflowsService({
+            workflows: store,
+            runs,
+            gateway,
+            sharedCache: cache,
+          }),
           permissions,
           auditor,
         );

@@ -1,3 +1,4 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
 import type { WorkflowSummary } from '@internal/plugin-workflows-common';
 import type { RunStore } from '../database/RunStore';
 import type { WorkflowDefinitionStore } from '../database/WorkflowDefinitionStore';
@@ -37,6 +38,27 @@ const figures = (finished: number, succeeded: number): Figures => ({
   succeeded,
   p50DurationMs: 1000,
 });
+
+/** The backend cache as replicas share it (Redis in production), in memory. */
+function sharedCache(): CacheService & { broken: boolean } {
+  const values = new Map<string, unknown>();
+  const cache = {
+    broken: false,
+    async get(key: string) {
+      if (cache.broken) throw new Error('cache down');
+      return values.get(key);
+    },
+    async set(key: string, value: unknown) {
+      if (cache.broken) throw new Error('cache down');
+      values.set(key, value);
+    },
+    async delete(key: string) {
+      values.delete(key);
+    },
+    withOptions: () => cache,
+  };
+  return cache as unknown as CacheService & { broken: boolean };
+}
 
 /** Lets the promise callbacks queued so far run. */
 const settle = () => new Promise(resolve => setImmediate(resolve));
@@ -108,5 +130,47 @@ describe('WorkflowsService 7-day figures', () => {
     await settle();
     pending[1].resolve(figures(1, 1));
     expect((await next)[0].stats.successRate7d).toBe(1);
+  });
+
+  it('shares figures between replicas through the cache, and reads the database when the cache fails', async () => {
+    const cache = sharedCache();
+    let now = Date.parse('2026-12-01T12:00:00Z');
+    const replica = () => {
+      const reads = controlledReads();
+      const service = new WorkflowsService({
+        workflows: {} as WorkflowDefinitionStore,
+        runs: {
+          lastRuns: async () => new Map(),
+          windowFigures: reads.windowFigures,
+        } as unknown as RunStore,
+        gateway: undefined,
+        sharedCache: cache,
+        now: () => new Date(now),
+      });
+      const rate = async () =>
+        (await service.overviews([workflow]))[0].stats.successRate7d;
+      return { ...reads, rate };
+    };
+    const one = replica();
+    const two = replica();
+
+    const first = one.rate();
+    await settle();
+    one.pending[0].resolve(figures(4, 3));
+    expect(await first).toBe(0.75);
+    // The other replica answers from what the first one read.
+    now += 2_000;
+    expect(await two.rate()).toBe(0.75);
+    expect(two.windowFigures).not.toHaveBeenCalled();
+
+    // Past their age, the shared figures are read again, once.
+    now += 10_000;
+    cache.broken = true;
+    const third = replica();
+    const answer = third.rate();
+    await settle();
+    expect(third.windowFigures).toHaveBeenCalledTimes(1);
+    third.pending[0].resolve(figures(2, 2));
+    expect(await answer).toBe(1);
   });
 });

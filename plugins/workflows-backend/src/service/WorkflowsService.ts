@@ -1,3 +1,4 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   GetRunResponse,
@@ -30,6 +31,14 @@ const WINDOW_FIGURES_TTL_MS = 10_000;
  */
 const WINDOW_FIGURES_MAX_SHARE = 0.1;
 
+type WindowFigures = Awaited<ReturnType<RunStore['windowFigures']>>;
+
+/** Figures as replicas share them: when they were read, and what. */
+type SharedFigures = {
+  at: number;
+  figures: WindowFigures;
+};
+
 /** When the schedule fires next, or null (no schedule, or one croner cannot read). */
 export function nextFireTime(
   schedule: WorkflowSummary['schedule'],
@@ -55,7 +64,7 @@ export class WorkflowsService {
       /** When the figures were read, and how long they stay fresh. */
       at: number;
       freshMs: number;
-      value: Promise<Awaited<ReturnType<RunStore['windowFigures']>>>;
+      value: Promise<WindowFigures>;
       refreshing?: Promise<unknown>;
     }
   >();
@@ -69,6 +78,11 @@ export class WorkflowsService {
       runs: RunStore;
       /** Undefined when no QStash is configured: operations then say so. */
       gateway: QStashGateway | undefined;
+      /**
+       * Where replicas share the 7-day figures (the backend cache: Redis in
+       * production), so that one replica's read serves the others.
+       */
+      sharedCache?: CacheService;
       now?: () => Date;
     },
   ) {}
@@ -141,18 +155,19 @@ export class WorkflowsService {
     previous?: { value: Promise<unknown> },
   ) {
     const startedAt = Date.now();
-    const value = this.options.runs.windowFigures(
-      workflowId,
-      new Date(now.getTime() - WEEK_MS),
-    );
+    const read = this.sharedOrRead(workflowId, now);
+    const value = read.then(result => result.figures);
     const entry = { at: now.getTime(), freshMs: WINDOW_FIGURES_TTL_MS, value };
     if (!previous) this.windowFiguresCache.set(workflowId, entry);
-    value.then(
-      () => {
-        entry.freshMs = Math.max(
-          WINDOW_FIGURES_TTL_MS,
-          (Date.now() - startedAt) / WINDOW_FIGURES_MAX_SHARE,
-        );
+    read.then(
+      ({ at, fromDatabase }) => {
+        entry.at = at;
+        if (fromDatabase) {
+          entry.freshMs = Math.max(
+            WINDOW_FIGURES_TTL_MS,
+            (Date.now() - startedAt) / WINDOW_FIGURES_MAX_SHARE,
+          );
+        }
         if (previous) this.windowFiguresCache.set(workflowId, entry);
       },
       // A failed read must not be served from the cache.
@@ -161,6 +176,38 @@ export class WorkflowsService {
       },
     );
     return entry;
+  }
+
+  /**
+   * Figures another replica read within their age, else a read of the
+   * database shared for the others. The shared cache is an optimisation: when
+   * it fails, the database answers.
+   */
+  private async sharedOrRead(
+    workflowId: string,
+    now: Date,
+  ): Promise<SharedFigures & { fromDatabase: boolean }> {
+    const cache = this.options.sharedCache;
+    const key = `window-figures:${workflowId}`;
+    if (cache) {
+      const shared = (await cache.get(key).catch(() => undefined)) as
+        | SharedFigures
+        | undefined;
+      if (shared && now.getTime() - shared.at < WINDOW_FIGURES_TTL_MS) {
+        return { ...shared, fromDatabase: false };
+      }
+    }
+    const figures = await this.options.runs.windowFigures(
+      workflowId,
+      new Date(now.getTime() - WEEK_MS),
+    );
+    const fresh: SharedFigures = { at: now.getTime(), figures };
+    if (cache) {
+      await cache
+        .set(key, fresh, { ttl: WINDOW_FIGURES_TTL_MS })
+        .catch(() => undefined);
+    }
+    return { ...fresh, fromDatabase: true };
   }
 
   async listRuns(
