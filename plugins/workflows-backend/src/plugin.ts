@@ -15,6 +15,7 @@ import { KnexWorkflowDefinitionStore } from './database/WorkflowDefinitionStore'
 import { ensureDefaultSchedules } from './runners/defaultSchedules';
 import { DeliveryGuard } from './runners/deliveryGuard';
 import { readQStashConnection } from './runners/qstashConnection';
+import { withReplicaLock } from './database/replicaLock';
 import { DeliveryDrain } from './runners/deliveryDrain';
 import { RunnerHost } from './runners/RunnerHost';
 import { KnexRunStore } from './database/RunStore';
@@ -269,16 +270,19 @@ export const workflowsPlugin = createBackendPlugin({
           const scheduled = host.list().filter(r => r.schedule);
           lifecycle.addStartupHook(async () => {
             try {
-              await ensureDefaultSchedules(
-                gateway,
-                scheduled.map(r => ({
-                  runnerId: r.id,
-                  destination: host.urlOf(r.id),
-                  cron: r.schedule!.cron,
-                  timezone: r.schedule!.timezone ?? 'UTC',
-                })),
-                logger,
-                scheduleDefinitions,
+              // Replicas starting together create each schedule once.
+              await withReplicaLock(db, 'default-schedules', () =>
+                ensureDefaultSchedules(
+                  gateway,
+                  scheduled.map(r => ({
+                    runnerId: r.id,
+                    destination: host.urlOf(r.id),
+                    cron: r.schedule!.cron,
+                    timezone: r.schedule!.timezone ?? 'UTC',
+                  })),
+                  logger,
+                  scheduleDefinitions,
+                ),
               );
             } catch (error) {
               logger.warn(

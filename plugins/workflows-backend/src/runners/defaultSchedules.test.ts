@@ -6,6 +6,7 @@ import { MIGRATIONS_DIRECTORY } from '../database/migrations';
 import { KnexScheduleDefinitionStore } from '../database/ScheduleDefinitionStore';
 import { UpstashQStashGateway } from '../qstash/UpstashQStashGateway';
 import { resolveCurrent } from '../schedules/scheduleDefinition';
+import { withReplicaLock } from '../database/replicaLock';
 import { ensureDefaultSchedules } from './defaultSchedules';
 
 const databases = createTestDatabases();
@@ -15,9 +16,10 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     let qstash: Awaited<ReturnType<typeof startQStashLocal>>;
     let definitions: KnexScheduleDefinitionStore;
+    let knex: Awaited<ReturnType<typeof databases.init>>;
     beforeAll(async () => {
       qstash = await startQStashLocal({ port: 0 });
-      const knex = await databases.init(databaseId);
+      knex = await databases.init(databaseId);
       await knex.migrate.latest({
         directory: MIGRATIONS_DIRECTORY,
         tableName: 'workflows_knex_migrations',
@@ -92,6 +94,54 @@ describe.each(databases.eachSupportedId())(
       expect(all.find(s => s.scheduleId === 'workflows-report')!.cron).toBe(
         'CRON_TZ=Asia/Singapore 0 9 * * 1',
       );
+    });
+
+    it('creates each schedule once when two replicas start at the same moment', async () => {
+      const gateway = new UpstashQStashGateway({
+        url: qstash.url,
+        token: qstash.token,
+      });
+      // A slow listing: without a lock, both replicas list before either creates.
+      const slowGateway = Object.assign(Object.create(gateway), {
+        listSchedules: async () => {
+          const listed = await gateway.listSchedules();
+          await new Promise(resolve => setTimeout(resolve, 300));
+          return listed;
+        },
+      }) as typeof gateway;
+      const schedules = [
+        {
+          runnerId: 'replicated',
+          destination: 'http://portal.test/api/workflows/runners/replicated',
+          cron: '0 3 * * *',
+          timezone: 'UTC',
+        },
+      ];
+      // Each replica a process of its own: on PostgreSQL, only the
+      // database's lock stands between them.
+      const lockOfAReplica = (): typeof withReplicaLock => {
+        if (databaseId === 'SQLITE_3') return withReplicaLock;
+        let isolated!: typeof withReplicaLock;
+        jest.isolateModules(() => {
+          isolated = require('../database/replicaLock').withReplicaLock;
+        });
+        return isolated;
+      };
+      const start = (lock: typeof withReplicaLock) =>
+        lock(knex, 'default-schedules', () =>
+          ensureDefaultSchedules(
+            slowGateway,
+            schedules,
+            mockServices.logger.mock(),
+            definitions,
+          ),
+        );
+      const results = await Promise.all([
+        start(lockOfAReplica()),
+        start(lockOfAReplica()),
+      ]);
+      expect(results.flatMap(r => r.created)).toEqual(['workflows-replicated']);
+      expect(results.flatMap(r => r.kept)).toEqual(['workflows-replicated']);
     });
   },
 );
