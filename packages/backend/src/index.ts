@@ -29,4 +29,9 @@ backend.add(catalogModuleLocalWorkflows);
 backend.add(import('@internal/plugin-workflows-backend'));
 backend.add(import('@internal/plugin-workflows-backend-module-sgcarstrends'));
 
-backend.start();
+// Backstage only logs a failed startup and keeps the process up, unready:
+// exit instead, so that a supervisor starts the replica again.
+backend.start().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
