@@ -80,6 +80,7 @@ export async function startQStashLocal(
     clock,
     settings.maxConcurrentDeliveries,
     onError,
+    work => stores.transaction(work),
   );
   const scheduler = new Scheduler(clock, onError);
   const publisher = new Publisher(stores, clock, messageLog, dueAt =>

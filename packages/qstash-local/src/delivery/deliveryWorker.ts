@@ -41,7 +41,9 @@ function responseDetails(result: AttemptResult) {
 
 /** Performs one delivery attempt of a message and records what came of it. */
 export class DeliveryWorker {
-  private readonly stopController = new AbortController();
+  private stopped = false;
+  /** One controller per attempt in flight, so a stop can abort each. */
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(
     private readonly stores: Stores,
@@ -60,7 +62,8 @@ export class DeliveryWorker {
    * and the next start sends them again (delivery is at-least-once).
    */
   stop(): void {
-    this.stopController.abort();
+    this.stopped = true;
+    for (const controller of this.inFlight) controller.abort();
   }
 
   /**
@@ -68,7 +71,7 @@ export class DeliveryWorker {
    * there to claim. Claiming and the ACTIVE log share one transaction.
    */
   attempt(messageId: string): Promise<void> | undefined {
-    if (this.stopController.signal.aborted) return undefined;
+    if (this.stopped) return undefined;
     const message = this.stores.transaction(() => {
       if (!this.stores.messages.claim(messageId)) return undefined;
       const claimed = this.stores.messages.get(messageId)!;
@@ -91,12 +94,20 @@ export class DeliveryWorker {
       request.url,
       request.body ?? new Uint8Array(),
     );
-    const result = await sendRequest(
-      request,
-      message.config.timeoutMs ?? this.settings.defaultTimeoutMs,
-      this.stopController.signal,
-    );
-    if (this.stopController.signal.aborted) return;
+    if (this.stopped) return;
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    let result: AttemptResult;
+    try {
+      result = await sendRequest(
+        request,
+        message.config.timeoutMs ?? this.settings.defaultTimeoutMs,
+        controller,
+      );
+    } finally {
+      this.inFlight.delete(controller);
+    }
+    if (this.stopped) return;
     this.stores.transaction(() => this.settle(messageId, result));
   }
 

@@ -1,5 +1,5 @@
 import { Clock } from '../clock';
-import { MessageStore } from '../store/messageStore';
+import { DueMessage, MessageStore } from '../store/messageStore';
 import { WakeTimer } from '../wakeTimer';
 import { DeliveryGate } from './deliveryGate';
 
@@ -25,6 +25,8 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly maxConcurrency: number,
     private readonly onError: (error: unknown) => void,
+    /** Runs work in one SQLite transaction (nested calls become savepoints). */
+    private readonly inTransaction: (work: () => void) => void,
   ) {
     this.timer = new WakeTimer(clock, () => this.pump());
   }
@@ -96,16 +98,39 @@ export class Dispatcher {
     const attempt = this.attempt;
     const free = this.maxConcurrency - this.inFlight.size;
     if (!attempt || free <= 0) return;
-    for (const due of this.gate.due(at, free)) {
-      const { messageId } = due;
-      const started = attempt(messageId);
-      if (!started) continue;
+    const dueNow = this.gate.due(at, free);
+    if (dueNow.length === 0) return;
+    // All claims of one pump share a commit instead of one commit each.
+    this.inTransaction(() => {
+      for (const due of dueNow) this.startOne(attempt, due, at);
+    });
+  }
+
+  private startOne(
+    attempt: (messageId: string) => Promise<void> | undefined,
+    due: DueMessage,
+    at: number,
+  ): void {
+    const { messageId } = due;
+    let started: Promise<void> | undefined;
+    try {
+      // A failing claim rolls back its own savepoint only: the claims before
+      // it already have attempts under way and must stay committed.
+      started = attempt(messageId);
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    if (!started) return;
+    const running = started.catch(this.onError).finally(() => {
+      this.inFlight.delete(messageId);
+      this.schedulePump();
+    });
+    this.inFlight.set(messageId, running);
+    try {
       this.gate.started(due, at);
-      const running = started.catch(this.onError).finally(() => {
-        this.inFlight.delete(messageId);
-        this.schedulePump();
-      });
-      this.inFlight.set(messageId, running);
+    } catch (error) {
+      this.onError(error);
     }
   }
 }

@@ -22,6 +22,8 @@ export class Stores {
   readonly queues: QueueStore;
   readonly urlGroups: UrlGroupStore;
   readonly flowControl: FlowControlStore;
+  // Made once: db.transaction builds a new wrapper on every call otherwise.
+  private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(readonly db: SqliteDatabase) {
     this.messages = new MessageStore(db);
@@ -34,10 +36,11 @@ export class Stores {
     this.queues = new QueueStore(db);
     this.urlGroups = new UrlGroupStore(db);
     this.flowControl = new FlowControlStore(db);
+    this.runInTransaction = db.transaction((work: () => unknown) => work());
   }
 
   /** Runs `work` in one SQLite transaction. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.runInTransaction(work) as T;
   }
 }

@@ -1,9 +1,9 @@
-import { Router } from 'express';
+import { NextFunction, Response, Router } from 'express';
 import { z } from 'zod';
 import { lowerCaseHeaders } from '../../config/headerNames';
 import { ApiError, badRequest } from '../../errors';
 import { IDENTIFIER_PATTERN, isIdentifier } from '../../ids';
-import { PublishRequest, PublishResult } from '../../messages/publisher';
+import { PublishRequest } from '../../messages/publisher';
 import { triggerConfig } from '../../workflow/triggerConfig';
 import { ApiContext } from '../apiContext';
 import { parseBatchBody } from '../batchBody';
@@ -57,32 +57,35 @@ export function publishRoutes(ctx: ApiContext): Router {
     };
   };
 
-  // A URL group answers with one entry per endpoint, as QStash does.
+  // A URL group answers with one entry per endpoint, as QStash does. The
+  // answer waits for the commit that holds the messages.
   const publish = (
+    res: Response,
+    next: NextFunction,
     destination: string,
     headers: Record<string, string>,
     body: Buffer,
     ip: string,
-  ): PublishResult | PublishResult[] => {
+  ): void => {
     const { requests, urlGroup } = requestsFor(destination, headers, body, ip);
-    const results = ctx.publisher.publishAll(requests);
-    return urlGroup ? results : results[0];
+    ctx.publisher
+      .publishAllSoon(requests)
+      .then(results => res.status(200).json(urlGroup ? results : results[0]))
+      .catch(next);
   };
 
-  router.post(/^\/v2\/publish\/.+/, (req, res) => {
-    res
-      .status(200)
-      .json(
-        publish(
-          destinationAfter(req, '/v2/publish/'),
-          requestHeaders(req),
-          rawBody(req),
-          callerIp(req),
-        ),
-      );
+  router.post(/^\/v2\/publish\/.+/, (req, res, next) => {
+    publish(
+      res,
+      next,
+      destinationAfter(req, '/v2/publish/'),
+      requestHeaders(req),
+      rawBody(req),
+      callerIp(req),
+    );
   });
 
-  router.post(/^\/v2\/enqueue\/.+/, (req, res) => {
+  router.post(/^\/v2\/enqueue\/.+/, (req, res, next) => {
     const rest = req.originalUrl.slice('/v2/enqueue/'.length);
     const slash = rest.indexOf('/');
     const queueName = slash < 0 ? rest : rest.slice(0, slash);
@@ -98,16 +101,14 @@ export function publishRoutes(ctx: ApiContext): Router {
       ...requestHeaders(req),
       'upstash-queue-name': queueName,
     };
-    res
-      .status(200)
-      .json(
-        publish(
-          destinationAfter(req, `/v2/enqueue/${queueName}/`),
-          headers,
-          rawBody(req),
-          callerIp(req),
-        ),
-      );
+    publish(
+      res,
+      next,
+      destinationAfter(req, `/v2/enqueue/${queueName}/`),
+      headers,
+      rawBody(req),
+      callerIp(req),
+    );
   });
 
   router.post('/v2/batch', (req, res) => {
