@@ -1,18 +1,16 @@
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
-import authPlugin from '@backstage/plugin-auth-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { type Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { workflowRunTriggerPermission } from '@internal/plugin-workflows-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { loadRepoConfig } from './__testUtils__/loadRepoConfig';
-import workflowOperatorsPolicy from './permissionPolicy';
-import { signInProviderModules } from './signInProviders';
+import {
+  cookieHeader,
+  type Cookies,
+  keepCookies,
+  popupMessage,
+  startSignInBackend,
+} from './__testUtils__/signInBackend';
 
 const APP_URL = 'http://localhost:3000';
 
@@ -72,27 +70,6 @@ const entities: Entity[] = [
   },
 ];
 
-/** The message the sign-in popup posts back to the app. */
-function popupMessage(html: string) {
-  const match = html.match(
-    /var authResponse = decodeURIComponent\('([^']*)'\)/,
-  );
-  if (!match) throw new Error(`not a sign-in popup response: ${html}`);
-  return JSON.parse(decodeURIComponent(match[1]));
-}
-
-/** The cookies a response sets, the last of each name winning as in a browser. */
-function cookiesOf(response: request.Response): string {
-  const setCookie = response.headers['set-cookie'] as unknown;
-  const cookies = new Map<string, string>();
-  for (const line of Array.isArray(setCookie) ? setCookie : []) {
-    const [pair] = String(line).split(';');
-    const at = pair.indexOf('=');
-    cookies.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-  return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-}
-
 describe('production sign-in with GitHub', () => {
   const msw = setupServer(...githubHandlers);
   let server: Parameters<typeof request>[0];
@@ -105,32 +82,20 @@ describe('production sign-in with GitHub', () => {
       },
     });
     const config = await loadRepoConfig(['app-config.production.yaml'], ENV);
-    const backend = await startTestBackend({
-      features: [
-        mockServices.rootConfig.factory({
-          data: {
-            // Only GitHub: the OIDC variables are not set in this test.
-            app: { baseUrl: APP_URL, signIn: { providers: ['github'] } },
-            backend: { baseUrl: 'http://localhost:7007' },
-            auth: {
-              environment: 'production',
-              providers: { github: config.get('auth.providers.github') },
-            },
-            permission: { enabled: true },
-            workflows: { operators: config.get('workflows.operators') },
-          },
-        }),
-        authServiceFactory,
-        httpAuthServiceFactory,
-        userInfoServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        authPlugin,
-        signInProviderModules,
-        permissionPlugin,
-        workflowOperatorsPolicy,
-      ],
-    });
-    server = backend.server;
+    server = await startSignInBackend(
+      {
+        // Only GitHub: the OIDC variables are not set in this test.
+        app: { baseUrl: APP_URL, signIn: { providers: ['github'] } },
+        backend: { baseUrl: 'http://localhost:7007' },
+        auth: {
+          environment: 'production',
+          providers: { github: config.get('auth.providers.github') },
+        },
+        permission: { enabled: true },
+        workflows: { operators: config.get('workflows.operators') },
+      },
+      entities,
+    );
   }, 60_000);
 
   afterAll(() => msw.close());
@@ -142,6 +107,8 @@ describe('production sign-in with GitHub', () => {
       .get('/api/auth/github/start')
       .query({ env: 'production', origin: APP_URL });
     expect(start.status).toBe(302);
+    const startCookies: Cookies = new Map();
+    keepCookies(startCookies, start);
     const authorize = new URL(start.headers.location);
     expect(authorize.origin + authorize.pathname).toBe(
       'https://github.com/login/oauth/authorize',
@@ -156,7 +123,7 @@ describe('production sign-in with GitHub', () => {
         code: `code-for-${login}`,
         state: authorize.searchParams.get('state')!,
       })
-      .set('Cookie', cookiesOf(start));
+      .set('Cookie', cookieHeader(startCookies));
     expect(frame.status).toBe(200);
     return popupMessage(frame.text);
   }

@@ -1,11 +1,4 @@
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
-import authPlugin from '@backstage/plugin-auth-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { type Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   workflowReadPermission,
   workflowRunTriggerPermission,
@@ -18,8 +11,13 @@ import {
   type OidcUser,
 } from './__testUtils__/fakeOidcIssuer';
 import { loadRepoConfig } from './__testUtils__/loadRepoConfig';
-import workflowOperatorsPolicy from './permissionPolicy';
-import { signInProviderModules } from './signInProviders';
+import {
+  cookieHeader,
+  type Cookies,
+  keepCookies,
+  popupMessage,
+  startSignInBackend,
+} from './__testUtils__/signInBackend';
 
 const ISSUER = 'https://idp.example.test';
 const APP_URL = 'http://localhost:3000';
@@ -84,29 +82,6 @@ const stranger: OidcUser = {
   name: 'Eve',
 };
 
-type Cookies = Map<string, string>;
-
-function keepCookies(cookies: Cookies, response: request.Response) {
-  const setCookie = response.headers['set-cookie'] as unknown;
-  for (const line of Array.isArray(setCookie) ? setCookie : []) {
-    const [pair] = String(line).split(';');
-    const at = pair.indexOf('=');
-    cookies.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-}
-
-const cookieHeader = (cookies: Cookies) =>
-  [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-
-/** The message the sign-in popup posts back to the app. */
-function popupMessage(html: string) {
-  const match = html.match(
-    /var authResponse = decodeURIComponent\('([^']*)'\)/,
-  );
-  if (!match) throw new Error(`not a sign-in popup response: ${html}`);
-  return JSON.parse(decodeURIComponent(match[1]));
-}
-
 describe('production sign-in with the OIDC provider', () => {
   const msw = setupServer();
   let idp: Awaited<ReturnType<typeof createFakeOidcIssuer>>;
@@ -126,23 +101,7 @@ describe('production sign-in with the OIDC provider', () => {
         if (hostname !== 'localhost' && hostname !== '127.0.0.1') print.error();
       },
     });
-    const backend = await startTestBackend({
-      features: [
-        mockServices.rootConfig.factory({
-          data: await productionSignInConfig(),
-        }),
-        // Real tokens: the permission backend verifies what auth issued.
-        authServiceFactory,
-        httpAuthServiceFactory,
-        userInfoServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        authPlugin,
-        signInProviderModules,
-        permissionPlugin,
-        workflowOperatorsPolicy,
-      ],
-    });
-    server = backend.server;
+    server = await startSignInBackend(await productionSignInConfig(), entities);
   }, 60_000);
 
   afterAll(() => msw.close());
