@@ -60,12 +60,16 @@ export async function scheduleHistoryTasks(options: {
       timeout: { minutes: 10 },
       initialDelay: { seconds: 1 },
       fn: async () => {
+        const started = Date.now();
+        // Debug, so that a replica's share of the passes can be traced.
+        logger.debug('Run sync pass started');
         const reports = await sync.syncAll();
         const written = reports.reduce((n, r) => n + r.runsWritten, 0);
         if (written > 0)
           logger.info(`Run sync stored ${written} changed run(s)`);
         // After the runs, so that DLQ entries find their runs.
         await dlqSync?.syncAll();
+        logger.debug(`Run sync pass finished in ${Date.now() - started} ms`);
       },
     });
   }
