@@ -70,11 +70,12 @@ function stats({ killAt, restartAt, bitmap }) {
     if (received) received[seq] = 1;
     if (count > 1) {
       duplicates += count - 1;
-      // A repeat of a delivery that had reached the endpoint before the kill
-      // and came again after the restart: it was in flight at the kill.
+      // A repeat of a delivery the killed process made (before its exit was
+      // seen, which can be a moment after the signal) that came again after
+      // the restart: its outcome was not yet committed at the kill.
       if (
         killAt !== undefined &&
-        p.firstArrival[seq] <= killAt &&
+        p.firstArrival[seq] < restartAt &&
         p.lastArrival[seq] >= restartAt
       ) {
         repeatedAcrossKill += 1;
