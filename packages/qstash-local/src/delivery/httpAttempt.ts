@@ -1,4 +1,3 @@
-import { Agent, Dispatcher, interceptors } from 'undici';
 import { toHeaderRecord } from '../config/headerNames';
 
 export interface OutgoingRequest {
@@ -37,28 +36,10 @@ export function responseHeader(
   return undefined;
 }
 
-// undici's request API costs a fraction of fetch's per call; the redirect
-// interceptor keeps fetch's behaviour of following up to 20 redirects.
-const deliveryAgent = new Agent().compose(
-  interceptors.redirect({ maxRedirections: 20 }),
-);
-
-/** Response header pairs; repeated headers are joined with ", " as fetch does. */
-function headerPairs(
-  headers: Record<string, string | string[] | undefined>,
-): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    pairs.push([name, Array.isArray(value) ? value.join(', ') : value]);
-  }
-  return pairs;
-}
-
 /**
- * Sends one request; never throws. `controller` aborts it from outside (a
- * stop); the timeout aborts it through the same controller. One controller
- * and one timer per attempt cost far less than combining
+ * Sends one request with global fetch; never throws. `controller` aborts it
+ * from outside (a stop); the timeout aborts it through the same controller.
+ * One controller and one timer per attempt cost far less than combining
  * `AbortSignal.timeout` with a shared signal through `AbortSignal.any`.
  */
 export async function sendRequest(
@@ -76,22 +57,18 @@ export async function sendRequest(
   // Like AbortSignal.timeout: a pending attempt alone does not keep the process up.
   timer.unref();
   try {
-    const response = await deliveryAgent.request({
-      origin: new URL(request.url).origin,
-      path: pathAndQuery(request.url),
-      method: request.method as Dispatcher.HttpMethod,
+    const response = await fetch(request.url, {
+      method: request.method,
       headers: request.headers,
-      body: request.body,
+      // A copy typed as a plain ArrayBuffer view, which fetch's types require.
+      body: request.body ? new Uint8Array(request.body) : undefined,
       signal: controller.signal,
-      // The attempt's own timer decides; undici's idle timeouts would cut in first.
-      headersTimeout: 0,
-      bodyTimeout: 0,
     });
-    const body = Buffer.from(await response.body.arrayBuffer());
+    const body = Buffer.from(await response.arrayBuffer());
     return {
       kind: 'response',
-      status: response.statusCode,
-      headers: toHeaderRecord(headerPairs(response.headers)),
+      status: response.status,
+      headers: toHeaderRecord([...response.headers.entries()]),
       body,
     };
   } catch (error) {
@@ -107,23 +84,15 @@ export async function sendRequest(
   }
 }
 
-function pathAndQuery(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
-}
-
 function failureReason(error: unknown, timeoutMs: number): string {
   // Abort reasons are DOMExceptions, which are not always `instanceof Error`.
-  const { name, message, cause, code } = (error ?? {}) as {
+  const { name, message, cause } = (error ?? {}) as {
     name?: string;
     message?: string;
     cause?: { message?: string };
-    code?: string;
   };
   if (name === 'TimeoutError') return `request timed out after ${timeoutMs} ms`;
-  // fetch hid the network error (refused, reset, DNS) in `cause`; undici
-  // names it in `code`.
+  // fetch hides the network error (refused, reset, DNS) in `cause`.
   if (cause?.message) return `${message}: ${cause.message}`;
-  if (code && message && !message.includes(code)) return `${message} (${code})`;
   return message ?? String(error);
 }
