@@ -108,59 +108,12 @@ export class DeliveryWorker {
       this.inFlight.delete(controller);
     }
     if (this.stopped) return;
-    await this.settleSoon(messageId, result);
-  }
-
-  private pendingSettles: Array<{
-    messageId: string;
-    result: AttemptResult;
-    resolve: () => void;
-    reject: (error: unknown) => void;
-  }> = [];
-
-  /**
-   * Attempts that end in one event-loop turn share one commit, each in its
-   * own savepoint, so a failing settle rolls back alone. Until the commit the
-   * message stays claimed, and a crash sends it again (at-least-once).
-   */
-  private settleSoon(messageId: string, result: AttemptResult): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingSettles.push({ messageId, result, resolve, reject });
-      if (this.pendingSettles.length === 1) {
-        setImmediate(() => this.settlePending());
-      }
+    // Attempts that end in one turn share a commit. Until it holds, the
+    // message stays claimed, and a crash sends it again (at-least-once).
+    await this.stores.transactionSoon(() => {
+      // A stop leaves the message claimed, as an attempt cut off by it would.
+      if (!this.stopped) this.settle(messageId, result);
     });
-  }
-
-  private settlePending(): void {
-    const batch = this.pendingSettles;
-    this.pendingSettles = [];
-    // A stop leaves the messages claimed, as an attempt cut off by it would.
-    if (this.stopped) {
-      for (const item of batch) item.resolve();
-      return;
-    }
-    const errors: unknown[] = [];
-    try {
-      this.stores.transaction(() => {
-        for (const item of batch) {
-          try {
-            this.stores.transaction(() =>
-              this.settle(item.messageId, item.result),
-            );
-            errors.push(undefined);
-          } catch (error) {
-            errors.push(error ?? new Error('settling the attempt failed'));
-          }
-        }
-      });
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    batch.forEach((item, index) =>
-      errors[index] === undefined ? item.resolve() : item.reject(errors[index]),
-    );
   }
 
   private settle(messageId: string, result: AttemptResult): void {

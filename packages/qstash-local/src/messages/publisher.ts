@@ -104,57 +104,14 @@ export class Publisher {
    * of the event loop. Each call keeps its own savepoint, so it is accepted
    * whole or not at all; the promise settles once the commit holds it.
    */
-  publishAllSoon(requests: PublishRequest[]): Promise<PublishResult[]> {
-    return new Promise((resolve, reject) => {
-      this.pendingPublishes.push({ requests, resolve, reject });
-      if (this.pendingPublishes.length === 1) {
-        setImmediate(() => this.publishPending());
-      }
-    });
-  }
-
-  private pendingPublishes: Array<{
-    requests: PublishRequest[];
-    resolve: (results: PublishResult[]) => void;
-    reject: (error: unknown) => void;
-  }> = [];
-
-  private publishPending(): void {
-    const batch = this.pendingPublishes;
-    this.pendingPublishes = [];
-    const outcomes: Array<
-      | { stored: Array<{ result: PublishResult; dueAt?: number }> }
-      | { error: unknown }
-    > = [];
-    try {
-      this.stores.transaction(() => {
-        for (const { requests } of batch) {
-          try {
-            outcomes.push({
-              stored: this.stores.transaction(() =>
-                requests.map(request => this.accept(request)),
-              ),
-            });
-          } catch (error) {
-            outcomes.push({ error });
-          }
-        }
-      });
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
+  async publishAllSoon(requests: PublishRequest[]): Promise<PublishResult[]> {
+    const stored = await this.stores.transactionSoon(() =>
+      requests.map(request => this.accept(request)),
+    );
+    for (const item of stored) {
+      if (item.dueAt !== undefined) this.onQueued(item.dueAt);
     }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index];
-      if ('error' in outcome) {
-        item.reject(outcome.error);
-        return;
-      }
-      for (const stored of outcome.stored) {
-        if (stored.dueAt !== undefined) this.onQueued(stored.dueAt);
-      }
-      item.resolve(outcome.stored.map(stored => stored.result));
-    });
+    return stored.map(item => item.result);
   }
 
   private accept({ config, body, context }: PublishRequest): {

@@ -1,4 +1,5 @@
 import { SqliteDatabase } from './database';
+import { TurnCommit } from './turnCommit';
 import { DedupStore } from './dedupStore';
 import { DlqStore } from './dlqStore';
 import { FlowControlStore } from './flowControlStore';
@@ -24,6 +25,7 @@ export class Stores {
   readonly flowControl: FlowControlStore;
   // Made once: db.transaction builds a new wrapper on every call otherwise.
   private readonly runInTransaction: (work: () => unknown) => unknown;
+  private readonly turnCommit = new TurnCommit(work => this.transaction(work));
 
   constructor(readonly db: SqliteDatabase) {
     this.messages = new MessageStore(db);
@@ -42,5 +44,13 @@ export class Stores {
   /** Runs `work` in one SQLite transaction. */
   transaction<T>(work: () => T): T {
     return this.runInTransaction(work) as T;
+  }
+
+  /**
+   * Runs `work` in a savepoint of one commit shared with the other calls of
+   * this event-loop turn; settles once that commit holds it.
+   */
+  transactionSoon<T>(work: () => T): Promise<T> {
+    return this.turnCommit.run(work);
   }
 }
