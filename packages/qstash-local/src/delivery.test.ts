@@ -347,6 +347,43 @@ describe('message delivery', () => {
     expect(error.error).toMatch(/timed out after 1000 ms/);
   });
 
+  it('follows redirects: 307 keeps the method and body, 303 turns into a GET', async () => {
+    endpoint.reply(request => {
+      if (request.path === '/moved')
+        return { status: 307, headers: { location: '/moved-here' } };
+      if (request.path === '/see-other')
+        return { status: 303, headers: { location: '/other' } };
+      return { status: 200, body: 'ok' };
+    });
+    const kept = await publish(
+      '/moved',
+      { 'content-type': 'text/plain' },
+      'kept',
+    );
+    const [moved] = await endpoint.waitForCount(1, '/moved-here');
+    expect(moved.method).toBe('POST');
+    expect(moved.text).toBe('kept');
+    expect(moved.headers['upstash-message-id']).toBe(kept);
+
+    await publish('/see-other', { 'content-type': 'text/plain' }, 'dropped');
+    const [other] = await endpoint.waitForCount(1, '/other');
+    expect(other.method).toBe('GET');
+    expect(other.text).toBe('');
+    expect(other.headers['content-type']).toBeUndefined();
+    await waitFor(async () =>
+      (await logsOf(kept)).some(e => e.state === 'DELIVERED'),
+    );
+  });
+
+  it('fails an attempt that redirects in a loop', async () => {
+    endpoint.reply(() => ({ status: 302, headers: { location: '/loop' } }));
+    const messageId = await publish('/loop', { 'upstash-retries': '0' });
+    await dlqOf(messageId);
+    const [error] = (await logsOf(messageId)).filter(e => e.state === 'ERROR');
+    expect(error.error).toMatch(/more than 20 redirects/);
+    expect(endpoint.to('/loop')).toHaveLength(21);
+  });
+
   it('holds a delayed message until it is due', async () => {
     const now = Date.now();
     const messageId = await publish('/later', { 'upstash-delay': '2h' });

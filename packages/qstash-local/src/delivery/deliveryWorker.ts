@@ -11,9 +11,9 @@ import { WorkflowRuns } from '../workflow/workflowRuns';
 import { CallbackSender } from './callbacks';
 import {
   AttemptResult,
+  HttpSender,
   isSuccess,
   responseHeader,
-  sendRequest,
 } from './httpAttempt';
 import { buildOutgoingRequest } from './outgoingRequest';
 import { nextRetryDelayMs } from './retrySchedule';
@@ -44,6 +44,7 @@ export class DeliveryWorker {
   private stopped = false;
   /** One controller per attempt in flight, so a stop can abort each. */
   private readonly inFlight = new Set<AbortController>();
+  private readonly sender = new HttpSender();
 
   constructor(
     private readonly stores: Stores,
@@ -64,6 +65,7 @@ export class DeliveryWorker {
   stop(): void {
     this.stopped = true;
     for (const controller of this.inFlight) controller.abort();
+    this.sender.close();
   }
 
   /**
@@ -99,7 +101,7 @@ export class DeliveryWorker {
     this.inFlight.add(controller);
     let result: AttemptResult;
     try {
-      result = await sendRequest(
+      result = await this.sender.send(
         request,
         message.config.timeoutMs ?? this.settings.defaultTimeoutMs,
         controller,
