@@ -17,6 +17,7 @@ import { Scheduler } from './schedules/scheduler';
 import { SigningKeys, resolveToken } from './signingKeys';
 import { openDatabase } from './store/database';
 import { Stores } from './store/stores';
+import { WalCheckpointer } from './store/walCheckpointer';
 import { UrlGroupService } from './urlGroups/urlGroupService';
 import { WorkflowDlq } from './workflow/workflowDlq';
 import { WorkflowEvents } from './workflow/workflowEvents';
@@ -152,6 +153,9 @@ export async function startQStashLocal(
     throw error;
   }
 
+  const checkpointer = settings.dataFile
+    ? new WalCheckpointer(db, settings.dataFile, onError)
+    : undefined;
   dispatcher.start(messageId => worker.attempt(messageId));
   scheduler.start(schedules);
   workflowEvents.start();
@@ -192,6 +196,7 @@ export async function startQStashLocal(
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await checkpointer?.stop();
         db.close();
       })();
       return closing;
