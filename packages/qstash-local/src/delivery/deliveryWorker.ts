@@ -75,8 +75,8 @@ export class DeliveryWorker {
   attempt(messageId: string): Promise<void> | undefined {
     if (this.stopped) return undefined;
     const message = this.stores.transaction(() => {
-      if (!this.stores.messages.claim(messageId)) return undefined;
-      const claimed = this.stores.messages.get(messageId)!;
+      const claimed = this.stores.messages.claim(messageId);
+      if (!claimed) return undefined;
       this.messageLog.record(claimed, 'ACTIVE', this.clock.now());
       this.workflows.attemptStarted(claimed);
       return claimed;
@@ -85,7 +85,6 @@ export class DeliveryWorker {
   }
 
   private async deliver(message: StoredMessage): Promise<void> {
-    const { messageId } = message;
     const run =
       message.runKey === undefined
         ? undefined
@@ -114,14 +113,16 @@ export class DeliveryWorker {
     // message stays claimed, and a crash sends it again (at-least-once).
     await this.stores.transactionSoon(() => {
       // A stop leaves the message claimed, as an attempt cut off by it would.
-      if (!this.stopped) this.settle(messageId, result);
+      if (!this.stopped) this.settle(message, result);
     });
   }
 
-  private settle(messageId: string, result: AttemptResult): void {
-    const message = this.stores.messages.get(messageId);
+  private settle(sent: StoredMessage, result: AttemptResult): void {
+    const { messageId } = sent;
+    const cancelRequested = this.stores.messages.cancelRequestOf(messageId);
     // Gone means the message was cancelled while it was away; nothing to record.
-    if (!message) return;
+    if (cancelRequested === undefined) return;
+    const message = { ...sent, cancelRequested };
     const now = this.clock.now();
 
     if (isSuccess(result)) {

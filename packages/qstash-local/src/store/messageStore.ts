@@ -138,6 +138,7 @@ export class MessageStore {
   private readonly insertStatement;
   private readonly getStatement;
   private readonly claimStatement;
+  private readonly cancelRequestStatement;
   private readonly dueStatement;
   private readonly nextDueStatement;
 
@@ -154,7 +155,11 @@ export class MessageStore {
       'SELECT * FROM messages WHERE message_id = ?',
     );
     this.claimStatement = this.prepare(
-      `UPDATE messages SET state = 'active' WHERE message_id = ? AND state = 'pending'`,
+      `UPDATE messages SET state = 'active' WHERE message_id = ? AND state = 'pending'
+         RETURNING *`,
+    );
+    this.cancelRequestStatement = this.prepare(
+      'SELECT cancel_requested FROM messages WHERE message_id = ?',
     );
     // Messages outside queues and flow control. The partial index is named
     // because the planner would otherwise walk messages_due past every
@@ -291,9 +296,21 @@ export class MessageStore {
     ).n;
   }
 
-  /** Moves a pending message to active; false when someone else took or removed it. */
-  claim(messageId: string): boolean {
-    return this.claimStatement.run(messageId).changes === 1;
+  /** Moves a pending message to active; undefined when someone else took or removed it. */
+  claim(messageId: string): StoredMessage | undefined {
+    const row = this.claimStatement.get(messageId) as MessageRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Whether cancelling an active message was asked for, undefined when it is
+   * gone; the only column that changes while a message is in flight.
+   */
+  cancelRequestOf(messageId: string): boolean | undefined {
+    const row = this.cancelRequestStatement.get(messageId) as
+      | { cancel_requested: number }
+      | undefined;
+    return row ? row.cancel_requested === 1 : undefined;
   }
 
   scheduleRetry(
