@@ -97,6 +97,7 @@ function startEndpoint() {
           });
         resolve({
           url: `http://127.0.0.1:${message.port}/noop`,
+          pid: child.pid,
           reset: capacity => ask('reset', { capacity }),
           stats: (fields = {}) =>
             ask('stats', fields).then(answer => answer.stats),

@@ -347,6 +347,15 @@ describe('message delivery', () => {
     expect(error.error).toMatch(/timed out after 1000 ms/);
   });
 
+  it('answers a publish with JSON and no ETag, as QStash does', async () => {
+    const response = await api.post(`/v2/publish/${endpoint.url}/plain`, {
+      body: 'x',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('etag')).toBeNull();
+  });
+
   it('follows redirects: 307 keeps the method and body, 303 turns into a GET', async () => {
     endpoint.reply(request => {
       if (request.path === '/moved')

@@ -6,7 +6,7 @@ import {
 } from './__testUtils__/recordingEndpoint';
 import { sleep, waitFor } from './__testUtils__/waitFor';
 import { QStashLocal, startQStashLocal } from './index';
-import { LogEntry, LogStore } from './store/logStore';
+import { LogStore } from './store/logStore';
 
 describe('attempts that end together share one commit', () => {
   let server: QStashLocal;
@@ -44,12 +44,16 @@ describe('attempts that end together share one commit', () => {
       .spyOn(LogStore.prototype, 'add')
       .mockImplementation(function addUnlessBroken(
         this: LogStore,
-        entry: LogEntry,
+        fields,
+        entry,
         index,
       ) {
-        if (entry.messageId === broken.messageId && entry.state === 'DELIVERED')
+        if (
+          fields.messageId === broken.messageId &&
+          fields.state === 'DELIVERED'
+        )
           throw new Error('disk full');
-        return add.call(this, entry, index);
+        return add.call(this, fields, entry, index);
       });
     try {
       hold.releaseAll();

@@ -34,8 +34,14 @@ function stepsOf(run: RunLog, type: string): LoggedStep[] {
     .flatMap(group => group.steps as LoggedStep[]);
 }
 
-const waiting = (run: RunLog) =>
-  stepsOf(run, 'next').some(step => step.stepName === 'wait-approval');
+// The delivery that registered the wait shows in `next` until its handler
+// answers; the run waits once the wait step is all that is left there.
+const waiting = (run: RunLog) => {
+  const next = stepsOf(run, 'next');
+  return (
+    next.length > 0 && next.every(step => step.stepName === 'wait-approval')
+  );
+};
 const succeeded = (run: RunLog) => run.workflowState === 'RUN_SUCCESS';
 
 interface Seen {

@@ -62,6 +62,8 @@ function rejectEmptyIds(req: Request, _res: Response, next: NextFunction) {
 export function createApp(ctx: ApiContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // QStash sends no ETag; hashing every answer body was pure cost.
+  app.set('etag', false);
   app.set('strict routing', true);
   // Repeated keys become arrays; nested `a[b]` syntax is not part of the API.
   app.set('query parser', 'simple');

@@ -1,7 +1,7 @@
 import { SqliteDatabase } from './database';
 import { Page, pageOf } from './page';
 import { statementCache } from './statementCache';
-import { MessageFilter, urlParts, whereMessageMatches } from './messageStore';
+import { MessageFilter, whereMessageMatches } from './messageStore';
 
 export const LOG_STATES = [
   'CREATED',
@@ -44,6 +44,13 @@ export interface LogEntry {
   responseHeaders?: Record<string, string[]>;
 }
 
+/** A message's destination, with the parts that filters match. */
+export interface LogLocation {
+  url: string;
+  host: string;
+  path: string;
+}
+
 export interface LogIndexFields {
   scheduleId?: string;
   labels: string[];
@@ -73,22 +80,26 @@ export class LogStore {
         @flowControlKey, @callerIp, @queueName, @topicName, @entry)`);
   }
 
-  add(entry: LogEntry, index: LogIndexFields): void {
-    const { host, path } = urlParts(entry.url);
+  /** `entry` is the whole LogEntry as JSON, which `list` hands back parsed. */
+  add(
+    fields: Pick<LogEntry, 'time' | 'messageId' | 'state'> & LogLocation,
+    entry: string,
+    index: LogIndexFields,
+  ): void {
     this.insertStatement.run({
-      time: entry.time,
-      messageId: entry.messageId,
-      state: entry.state,
-      url: entry.url,
-      host,
-      path,
+      time: fields.time,
+      messageId: fields.messageId,
+      state: fields.state,
+      url: fields.url,
+      host: fields.host,
+      path: fields.path,
       scheduleId: index.scheduleId ?? null,
       labels: JSON.stringify(index.labels),
       flowControlKey: index.flowControlKey ?? null,
       callerIp: index.callerIp,
       queueName: index.queueName ?? null,
       topicName: index.topicName ?? null,
-      entry: JSON.stringify(entry),
+      entry,
     });
   }
 

@@ -56,26 +56,27 @@ describe('WalCheckpointer', () => {
     expect(errors).toEqual([]);
   });
 
-  it('keeps the WAL bounded while commits never pause', async () => {
+  it('empties the WAL once it passes the bound, while commits never pause', async () => {
     checkpointer = new WalCheckpointer(db, dataFile, e => errors.push(e), {
       intervalMs: 5,
       restartPages: 200,
     });
     const wal = `${dataFile}-wal`;
     let largest = 0;
-    const until = Date.now() + 1_500;
+    let emptied = false;
+    const until = Date.now() + 10_000;
     // A commit every turn, as under load; 40 rows of 1 kB are about 10 pages.
-    while (Date.now() < until) {
+    // A passive checkpoint alone never shrinks the file: a busy writer keeps
+    // it growing.
+    while (!emptied && Date.now() < until) {
       insertRows(40);
-      largest = Math.max(largest, sizeOf(wal));
+      const size = sizeOf(wal);
+      if (size < largest) emptied = true;
+      largest = Math.max(largest, size);
       await new Promise(resolve => setImmediate(resolve));
     }
-    const rows = db.prepare('SELECT COUNT(*) AS n FROM filler').get() as {
-      n: number;
-    };
-    // 1.5 s of commits write far more than the bound; the WAL restarts instead.
-    expect(rows.n * 1000).toBeGreaterThan(10 * 1024 * 1024);
-    expect(sizeOf(wal)).toBeLessThan(4 * 1024 * 1024);
+    expect(emptied).toBe(true);
+    expect(largest).toBeGreaterThan(200 * 4096);
     expect(errors).toEqual([]);
   });
 });
