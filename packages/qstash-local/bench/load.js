@@ -29,6 +29,7 @@ async function runLoad({
   let nextSeq = 0;
   let acceptedCount = 0;
   let connectionErrors = 0;
+  let lastAnswerAt;
   const request = {
     method: 'POST',
     body,
@@ -42,6 +43,7 @@ async function runLoad({
       return req;
     },
     onResponse(status, _body, context) {
+      lastAnswerAt = nowMs();
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (status !== 200) return;
       const seq = context.seq;
@@ -70,7 +72,10 @@ async function runLoad({
     connectionErrors += 1;
   });
   const result = await instance;
-  const ended = nowMs();
+  // autocannon resolves only at its next once-a-second sample, so the time
+  // until it resolves overstates the run by up to a second; rates use the
+  // last answer instead.
+  const ended = lastAnswerAt ?? nowMs();
   return {
     started,
     ended,
