@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { base64url, decodeJwt, jwtVerify } from 'jose';
 import { ApiClient, apiClient } from './__testUtils__/apiClient';
 import {
@@ -382,6 +384,34 @@ describe('message delivery', () => {
     await waitFor(async () =>
       (await logsOf(kept)).some(e => e.state === 'DELIVERED'),
     );
+  });
+
+  it('fails an attempt whose answer breaks off halfway', async () => {
+    const broken = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('only part of it');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>(resolve =>
+      broken.listen(0, '127.0.0.1', () => resolve()),
+    );
+    try {
+      const { port } = broken.address() as AddressInfo;
+      const response = await api.post(
+        `/v2/publish/http://127.0.0.1:${port}/cut`,
+        { headers: { 'upstash-retries': '0' }, body: 'x' },
+      );
+      const { messageId } = response.json;
+      const dlq = await dlqOf(messageId);
+      expect(dlq.messageId).toBe(messageId);
+      const [error] = (await logsOf(messageId)).filter(
+        e => e.state === 'ERROR',
+      );
+      expect(error.error).toMatch(/aborted|closed before the response ended/);
+    } finally {
+      broken.closeAllConnections();
+      await new Promise(resolve => broken.close(resolve));
+    }
   });
 
   it('fails an attempt that redirects in a loop', async () => {

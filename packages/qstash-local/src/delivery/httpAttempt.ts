@@ -163,9 +163,12 @@ export class HttpSender {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', reject);
-          response.on('aborted', () =>
-            reject(new Error('connection closed before the response ended')),
-          );
+          response.on('close', () => {
+            // After 'end' this changes nothing: the promise is settled.
+            if (!response.complete) {
+              reject(new Error('connection closed before the response ended'));
+            }
+          });
           response.on('end', () =>
             resolve({
               status: response.statusCode ?? 0,
