@@ -28,6 +28,20 @@ function processCpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
+/** Idle and total time of all cores since boot, in ms (idle counts iowait). */
+function machineMs() {
+  const [, ...fields] = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .split(/\s+/);
+  const ticks = fields.filter(Boolean).map(Number);
+  const total = ticks.reduce((sum, n) => sum + n, 0);
+  return {
+    idle: ((ticks[3] + ticks[4]) * 1000) / ticksPerSecond,
+    total: (total * 1000) / ticksPerSecond,
+  };
+}
+
 /** CPU times (ms) of the named pids and of this process; undefined off Linux. */
 function snapshot(pids) {
   if (!available) return undefined;
@@ -35,16 +49,22 @@ function snapshot(pids) {
   const times = { generator: (own.user + own.system) / 1000 };
   for (const [name, pid] of Object.entries(pids))
     times[name] = processCpuMs(pid);
-  return times;
+  return { times, machine: machineMs() };
 }
 
-/** Microseconds of CPU per message for each process between two snapshots. */
+/**
+ * Microseconds of CPU per message for each process between two snapshots,
+ * and the share of the machine's CPU time that was idle (`idleShare`).
+ */
 function perMessageUs(before, after, messages) {
   if (!before || !after) return undefined;
   const result = {};
-  for (const name of Object.keys(before)) {
-    result[name] = ((after[name] - before[name]) * 1000) / messages;
+  for (const name of Object.keys(before.times)) {
+    result[name] = ((after.times[name] - before.times[name]) * 1000) / messages;
   }
+  result.idleShare =
+    (after.machine.idle - before.machine.idle) /
+    (after.machine.total - before.machine.total);
   return result;
 }
 
