@@ -59,9 +59,9 @@ interface Hop {
 
 /**
  * Sends delivery attempts with node:http and node:https over keep-alive
- * agents. Global fetch costs several times the CPU per request (measured in
- * this package's benchmark setup: about 230-290 us against 65-70 us), and the
- * server spends most of its time on deliveries. Redirects are followed the
+ * agents. Global fetch cost several times the CPU per request (about 230-290
+ * us against 65-70 us, 64 requests at a time to a no-op endpoint in another
+ * process), and deliveries are most of the server's work. Redirects are followed the
  * way fetch follows them.
  */
 export class HttpSender {
